@@ -1,0 +1,47 @@
+package dev.aman.config;
+
+import java.util.regex.Pattern;
+
+/**
+ * A validation rule on a converted value. Returns {@code null} when the value is fine, otherwise the
+ * reason, phrased to follow the key path ({@code config error: <key>: <reason>}).
+ */
+@FunctionalInterface
+public interface Rule {
+    String check(Object value);
+
+    static Rule none() {
+        return v -> null;
+    }
+
+    static Rule range(long min, long max) {
+        return v -> {
+            long n = ((Number) v).longValue();
+            return n < min || n > max ? "must be " + min + "–" + max + ", got " + n : null;
+        };
+    }
+
+    static Rule floatRange(double min, double max) {
+        return v -> {
+            double n = ((Number) v).doubleValue();
+            return n < min || n > max ? "must be " + min + "–" + max + ", got " + n : null;
+        };
+    }
+
+    static Rule atLeast(long min) {
+        return v -> ((Number) v).longValue() < min ? "must be at least " + min + ", got " + v : null;
+    }
+
+    static Rule sizeRange(long min, long max) {
+        return v -> {
+            long n = (Long) v;
+            return n < min || n > max
+                    ? "must be " + Sizes.format(min) + "–" + Sizes.format(max) + ", got " + Sizes.format(n) : null;
+        };
+    }
+
+    static Rule pattern(String regex, String what) {
+        Pattern p = Pattern.compile(regex);
+        return v -> v.toString().isEmpty() || p.matcher(v.toString()).matches() ? null : "must be " + what;
+    }
+}

@@ -1,0 +1,2 @@
+/** Prometheus metrics (API.md §22) through Micrometer, plus the standard JVM and process families. */
+package dev.aman.metrics;
