@@ -62,6 +62,7 @@ public final class Daemon implements AutoCloseable {
     private final List<String> warnings;
     private final List<Runnable> reloadHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Storage storage;
+    private volatile InetSocketAddress bound;
 
     /** What {@code aman run} was told on its command line. */
     public record Options(String home, Path configFile, String bind, String token) {
@@ -98,7 +99,7 @@ public final class Daemon implements AutoCloseable {
         };
         this.http = new HttpServer(config, lifecycle, access, ids, clock, metrics.registry(), List.of(
                 new HealthRoutes(lifecycle, metrics, List::of),
-                new RuntimeRoutes(lifecycle, config, this::shutdownFromApi, VERSION),
+                new RuntimeRoutes(lifecycle, config, this::shutdownFromApi, VERSION, this::boundAddress),
                 new AuditRoutes(access::audit),
                 new ConfigRoutes(config),
                 new DebugRoutes(lifecycle, clock, List.of(this::debugSections))));
@@ -142,7 +143,14 @@ public final class Daemon implements AutoCloseable {
     /** Phase 0: binds the HTTP listener (throws {@link HttpServer.BindFailed} when the address is taken). */
     public InetSocketAddress listen() {
         http.start();
-        return http.address();
+        bound = http.address();
+        return bound;
+    }
+
+    private String boundAddress() {
+        var bind = config.current().http().bind();
+        InetSocketAddress a = bound;
+        return new dev.aman.config.HostPort(bind.host(), a == null ? bind.port() : a.getPort()).toString();
     }
 
     /** Walks phases 1–5; throws the startup failure. */

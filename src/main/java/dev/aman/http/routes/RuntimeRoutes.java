@@ -21,6 +21,7 @@ public final class RuntimeRoutes implements Routes {
     private final ConfigService config;
     private final ShutdownAction shutdown;
     private final String version;
+    private final java.util.function.Supplier<String> boundAddress;
 
     /** Performs the shutdown sequence and writes the audit record before storage closes. */
     @FunctionalInterface
@@ -28,11 +29,14 @@ public final class RuntimeRoutes implements Routes {
         ShutdownResult shutdown(String reason, String operator, String requestId) throws InterruptedException;
     }
 
-    public RuntimeRoutes(Lifecycle lifecycle, ConfigService config, ShutdownAction shutdown, String version) {
+    /** @param boundAddress the address actually listened on ({@code HOST:PORT}, real port when 0 was asked) */
+    public RuntimeRoutes(Lifecycle lifecycle, ConfigService config, ShutdownAction shutdown, String version,
+                         java.util.function.Supplier<String> boundAddress) {
         this.lifecycle = lifecycle;
         this.config = config;
         this.shutdown = shutdown;
         this.version = version;
+        this.boundAddress = boundAddress;
     }
 
     @Override
@@ -80,7 +84,7 @@ public final class RuntimeRoutes implements Routes {
         ObjectNode out = Json.object();
         out.put("version", version);
         out.put("node_id", c.storage().nodeId());
-        out.put("bind", c.http().bind().toString());
+        out.put("bind", boundAddress.get());
         out.put("tls", c.http().tls());
         out.put("home", c.home().toString());
         out.put("config_file", c.configFile() == null ? null : c.configFile().toString());
