@@ -140,9 +140,20 @@ public final class Daemon implements AutoCloseable {
         return lifecycle;
     }
 
-    /** Phase 0: binds the HTTP listener (throws {@link HttpServer.BindFailed} when the address is taken). */
+    /** The HTTP listener could not bind its address (exit code 8). */
+    public static final class ListenFailed extends AmanException {
+        ListenFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Phase 0: binds the HTTP listener; throws {@link ListenFailed} when the address is taken. */
     public InetSocketAddress listen() {
-        http.start();
+        try {
+            http.start();
+        } catch (HttpServer.BindFailed e) {
+            throw new ListenFailed(e.getMessage(), e);
+        }
         bound = http.address();
         return bound;
     }

@@ -5,7 +5,6 @@ import dev.aman.config.ConfigException;
 import dev.aman.config.HttpConfig;
 import dev.aman.config.SecretRedactor;
 import dev.aman.home.HomeLock;
-import dev.aman.http.HttpServer;
 import dev.aman.logging.LogSetup;
 import dev.aman.runtime.StartupException;
 import java.io.IOException;
@@ -91,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
             InetSocketAddress address;
             try {
                 address = daemon.listen();
-            } catch (HttpServer.BindFailed e) {
+            } catch (Daemon.ListenFailed e) {
                 err.println("error: " + e.getMessage());
                 return ExitCodes.RESOURCE_CONFLICT;
             }

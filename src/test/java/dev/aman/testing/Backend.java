@@ -22,6 +22,10 @@ public enum Backend {
     }
 
     /** Creates a schema of its own for one test and returns the storage URL that selects it. */
+    public static String createTestSchema() {
+        return createSchema();
+    }
+
     static String createSchema() {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection c = DriverManager.getConnection(postgresUrl()); Statement st = c.createStatement()) {
