@@ -78,6 +78,16 @@ public final class HttpServer {
             cfg.http.prefer405over404 = false;
             cfg.jetty.defaultHost = http.bind().host();
             cfg.jetty.defaultPort = http.bind().port();
+            if (http.tls()) {
+                var ssl = TlsContext.load(java.nio.file.Path.of(http.tlsCertFile()), java.nio.file.Path.of(http.tlsKeyFile()));
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    httpConfig.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+                    var connector = new ServerConnector(server, ssl, new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
+                    connector.setHost(http.bind().host());
+                    connector.setPort(http.bind().port());
+                    return connector;
+                });
+            }
             cfg.jetty.modifyHttpConfiguration(hc -> {
                 // raw paths reach RouteTable, which answers 404 for encoded separators and dot segments
                 hc.setUriCompliance(UriCompliance.UNSAFE);
