@@ -1,6 +1,5 @@
 package dev.aman;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aman.audit.AuditLog;
 import dev.aman.config.AmanConfig;
 import dev.aman.config.ConfigLoader;
@@ -11,7 +10,13 @@ import dev.aman.home.HomeLock;
 import dev.aman.http.HttpServer;
 import dev.aman.http.StorageAccess;
 import dev.aman.http.idempotency.IdempotencyStore;
+import dev.aman.bus.EventHandler;
 import dev.aman.http.routes.AuditRoutes;
+import dev.aman.http.routes.DlqRoutes;
+import dev.aman.http.routes.EventRoutes;
+import dev.aman.http.routes.NotificationRoutes;
+import dev.aman.http.sse.SseHub;
+import dev.aman.http.sse.StreamRoutes;
 import dev.aman.http.routes.ConfigRoutes;
 import dev.aman.http.routes.DebugRoutes;
 import dev.aman.http.routes.HealthRoutes;
@@ -22,7 +27,6 @@ import dev.aman.runtime.Lifecycle;
 import dev.aman.runtime.Phase;
 import dev.aman.runtime.PhaseHook;
 import dev.aman.runtime.ShutdownResult;
-import dev.aman.store.Store;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -57,19 +61,19 @@ public final class Daemon implements AutoCloseable {
     private final UuidV7 ids;
     private final Lifecycle lifecycle;
     private final Metrics metrics;
+    private final SseHub sse;
+    private final StatusDocuments status;
     private final HttpServer http;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<String> warnings;
     private final List<Runnable> reloadHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile Storage storage;
+    private final List<EventHandler> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile StorageServices storage;
     private volatile InetSocketAddress bound;
+    private volatile long startMs;
 
     /** What {@code aman run} was told on its command line. */
     public record Options(String home, Path configFile, String bind, String token) {
-    }
-
-    /** Storage-backed services, alive from phase 1 until shutdown closes the store. */
-    private record Storage(Store store, AuditLog audit, IdempotencyStore idempotency, ScheduledExecutorService housekeeping) {
     }
 
     private Daemon(AmanConfig cfg, List<String> warnings, HomeLock lock, Clock clock) {
@@ -83,26 +87,104 @@ public final class Daemon implements AutoCloseable {
                 () -> Duration.ofSeconds(config.current().runtime().startupTimeoutSec()),
                 () -> Duration.ofSeconds(config.current().runtime().drainTimeoutSec()));
         this.metrics = new Metrics(VERSION, lifecycle);
+        this.status = new StatusDocuments(lifecycle, config, () -> storage, this::sse, clock);
+        this.sse = new SseHub(status, () -> config.current().http().sseHeartbeatSec(), clock, metrics.registry());
         lifecycle.register(Phase.STORAGE, PhaseHook.of("storage", this::openStorage, t -> closeStorage()));
+        lifecycle.onDrain(timeout -> {
+            StorageServices s = storage;
+            return s == null ? 0 : s.bus.drain(timeout);
+        });
+        lifecycle.onPhaseChange(this::phaseChanged);
         StorageAccess access = new StorageAccess() {
             @Override
             public AuditLog audit() {
-                Storage s = storage;
-                return s == null ? null : s.audit();
+                StorageServices s = storage;
+                return s == null ? null : s.audit;
             }
 
             @Override
             public IdempotencyStore idempotency() {
-                Storage s = storage;
-                return s == null ? null : s.idempotency();
+                StorageServices s = storage;
+                return s == null ? null : s.idempotency;
             }
         };
         this.http = new HttpServer(config, lifecycle, access, ids, clock, metrics.registry(), List.of(
                 new HealthRoutes(lifecycle, metrics, List::of),
                 new RuntimeRoutes(lifecycle, config, this::shutdownFromApi, VERSION, this::boundAddress),
                 new AuditRoutes(access::audit),
-                new ConfigRoutes(config),
-                new DebugRoutes(lifecycle, clock, List.of(this::debugSections))));
+                new ConfigRoutes(config, this::publish),
+                new EventRoutes(() -> storage().bus, config, metrics.registry()),
+                new DlqRoutes(() -> storage().dlq, () -> storage().bus.level(), this::publish),
+                new NotificationRoutes(() -> storage().notifications, config),
+                new StreamRoutes(sse, config, new StoreReplay()),
+                new DebugRoutes(lifecycle, clock, List.of(status::debug))));
+    }
+
+    private SseHub sse() {
+        return sse;
+    }
+
+    private StorageServices storage() {
+        StorageServices s = storage;
+        if (s == null) {
+            throw new IllegalStateException("storage is not open");
+        }
+        return s;
+    }
+
+    /** Registers a bus handler (skills, workflows, agents, tests); it is subscribed whenever the bus runs. */
+    public void subscribe(EventHandler handler) {
+        handlers.add(handler);
+        StorageServices s = storage;
+        if (s != null) {
+            s.bus.subscribe(handler);
+        }
+    }
+
+    /** Publishes a system event when the bus runs (source {@code runtime}). */
+    public void publish(String type, Map<String, ?> payload) {
+        StorageServices s = storage;
+        if (s != null) {
+            s.publish(type, payload);
+        }
+    }
+
+    private void phaseChanged(Phase p) {
+        sse.runtimeChanged();
+        publish("runtime:phase_changed", Map.of("phase", p.number(), "phase_name", p.label(),
+                "previous_phase", previousPhase(p)));
+        if (p == Phase.READY) {
+            publish("runtime:ready", Map.of("version", VERSION, "bind", boundAddress(), "startup_ms", clock.millis() - startMs));
+        }
+    }
+
+    private int lastPhase;
+
+    private int previousPhase(Phase p) {
+        int prev = lastPhase;
+        lastPhase = p.number();
+        return prev;
+    }
+
+    /** Resume reads for the SSE stream; empty while storage is closed. */
+    private final class StoreReplay implements StreamRoutes.Replay {
+        @Override
+        public Long timestampOf(String id) {
+            StorageServices s = storage;
+            return s == null ? null : s.events.timestampOf(id);
+        }
+
+        @Override
+        public List<dev.aman.bus.Event> after(String id, long timestampMs, int limit) {
+            StorageServices s = storage;
+            return s == null ? List.of() : s.events.after(id, timestampMs, limit);
+        }
+
+        @Override
+        public Long oldestTimestamp() {
+            StorageServices s = storage;
+            return s == null ? null : s.events.stats().oldestTimestampMs();
+        }
     }
 
     /**
@@ -151,6 +233,7 @@ public final class Daemon implements AutoCloseable {
     public InetSocketAddress listen() {
         try {
             http.start();
+            sse.start();
         } catch (HttpServer.BindFailed e) {
             throw new ListenFailed(e.getMessage(), e);
         }
@@ -166,6 +249,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Walks phases 1–5; throws the startup failure. */
     public void startRuntime() throws InterruptedException {
+        startMs = clock.millis();
         try {
             lifecycle.start().get();
         } catch (ExecutionException e) {
@@ -176,6 +260,7 @@ public final class Daemon implements AutoCloseable {
     /** Blocks until a shutdown (API or signal) completed, then stops HTTP. */
     public void awaitStop() throws InterruptedException {
         stopped.await();
+        sse.stop();
         // give the answer to POST /agent/shutdown time to leave before the listener closes (exit within 1 s)
         Thread.sleep(200);
         http.stop();
@@ -200,11 +285,16 @@ public final class Daemon implements AutoCloseable {
 
     /** SIGTERM/SIGINT: the same sequence as the API, audited as {@code system}. */
     public void shutdownFromSignal(String signal) {
+        publish("runtime:stopping", Map.of("reason", "signal", "operator", AuditLog.SYSTEM));
+        sse.runtimeChanged();
         lifecycle.shutdown(result -> auditShutdown(result, AuditLog.SYSTEM, "signal=" + signal, null))
                 .whenComplete((r, e) -> stopped.countDown());
     }
 
     private ShutdownResult shutdownFromApi(String reason, String operator, String requestId) throws InterruptedException {
+        if (!lifecycle.draining()) {
+            publish("runtime:stopping", Map.of("reason", "api", "operator", operator));
+        }
         try {
             return lifecycle.shutdown(result -> auditShutdown(result, operator, reason == null ? null : "reason=" + reason, requestId))
                     .whenComplete((r, e) -> stopped.countDown()).get();
@@ -214,100 +304,45 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void auditShutdown(ShutdownResult r, String operator, String extra, String requestId) {
-        Storage s = storage;
+StorageServices s = storage;
         String detail = "drained=" + r.drained() + " pending=" + r.pendingDeliveries() + " drain_ms=" + r.drainMs()
                 + (extra == null ? "" : " " + extra);
         if (s == null) {
             log.atInfo().addKeyValue("detail", detail).log("shutdown before storage opened; audit record only logged");
             return;
         }
-        s.audit().write(operator, "agent.shutdown", "runtime", "ok", detail, requestId);
+        s.audit.write(operator, "agent.shutdown", "runtime", "ok", detail, requestId);
     }
 
     private void openStorage() {
-        AmanConfig cfg = config.current();
-        Store store = Store.open(cfg.storage());
+        StorageServices s = new StorageServices(config, ids, clock, metrics.registry());
         try {
-            AuditLog audit = new AuditLog(store, ids, clock, metrics.registry());
-            IdempotencyStore idempotency = new IdempotencyStore(store, cfg.storage().nodeId());
-            int cleared = idempotency.clearRunning();
-            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().name("aman-housekeeping").daemon().factory());
-            housekeeping.scheduleWithFixedDelay(() -> housekeep(audit, idempotency), 1, 60, TimeUnit.MINUTES);
-            storage = new Storage(store, audit, idempotency, housekeeping);
-            log.atInfo().addKeyValue("backend", store.dialect().label()).addKeyValue("cleared_idempotency", cleared)
-                    .log("storage open");
+            s.bus.observe(sse::onEvent);
+            s.bus.onLevelChange(c -> sse.metricsChanged());
+            s.notifications.onChange(sse::notificationsChanged);
+            handlers.forEach(s.bus::subscribe);
+            storage = s;
+            s.start();
         } catch (RuntimeException e) {
-            store.close();
+            storage = null;
+            s.close();
             throw e;
         }
     }
 
-    private void housekeep(AuditLog audit, IdempotencyStore idempotency) {
-        try {
-            audit.purgeExpired();
-            idempotency.purgeExpired(clock.millis());
-        } catch (RuntimeException e) {
-            log.atWarn().setCause(e).log("housekeeping failed");
-        }
-    }
-
     private void closeStorage() {
-        Storage s = storage;
-        storage = null;
+        StorageServices s = storage;
         if (s == null) {
             return;
         }
-        s.housekeeping().shutdownNow();
-        try {
-            s.store().checkpoint();
-        } catch (RuntimeException e) {
-            log.atWarn().setCause(e).log("checkpoint failed");
-        }
-        s.store().close();
-        log.info("storage closed");
-    }
-
-    /** Subsystems not built yet report zeros (API.md §19.2 allows it); storage-backed counts are real. */
-    private void debugSections(ObjectNode out) {
-        ObjectNode bus = out.putObject("bus");
-        ObjectNode depth = bus.putObject("queue_depth");
-        ObjectNode capacity = bus.putObject("queue_capacity");
-        AmanConfig c = config.current();
-        for (String p : List.of("high", "normal", "low")) {
-            depth.put(p, 0);
-            capacity.put(p, c.longValue("event_bus.queues." + p));
-        }
-        bus.put("fill_ratio", 0.0).put("backpressure_level", 0).put("retry_queue_depth", 0).put("subscriptions", 0)
-                .put("published_total", 0).put("delivered_total", 0).put("discarded_total", 0).put("duplicate_total", 0)
-                .put("expired_total", 0).put("dead_lettered_total", 0).put("spilled_events", 0).put("journal_pending", 0);
-        out.putObject("inflight").put("handlers", 0).put("skills", 0).put("workflow_actions", 0).put("turns", 0)
-                .put("tool_calls", 0);
-        out.putObject("dlq").put("depth", 0).putNull("oldest_enqueued_at_ms");
-        out.putObject("event_store").put("events", 0).put("capacity", c.longValue("event_bus.store.max_events"))
-                .putNull("oldest_timestamp_ms");
-        out.putArray("sources");
-        out.putObject("cron").put("jobs", 0).put("leader", true).putNull("scheduler_heartbeat_at_ms");
-        out.putArray("plugins");
-        out.putArray("agents");
-        out.putObject("sessions").put("open", 0).put("processing", 0);
-        out.put("tool_approvals_pending", 0);
-        out.putObject("sse").put("clients", 0).put("anonymous_clients", 0).put("dropped_total", 0);
-        Storage s = storage;
-        long keys = 0;
-        if (s != null) {
-            try {
-                keys = s.idempotency().count(clock.millis());
-            } catch (RuntimeException e) {
-                log.atDebug().setCause(e).log("idempotency count unavailable");
-            }
-        }
-        out.put("idempotency_keys", keys);
+        s.close();
+        storage = null;
     }
 
     /** Stops everything still running (used after failures and by tests); idempotent. */
     @Override
     public void close() {
+        sse.stop();
         http.stop();
         closeStorage();
         lock.close();

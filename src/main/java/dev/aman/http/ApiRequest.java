@@ -25,15 +25,23 @@ public final class ApiRequest {
     private final String requestId;
     private final byte[] rawBody;
     private ObjectNode body;
+    private final boolean authenticated;
     private boolean auditHandled;
 
-    ApiRequest(Context ctx, RouteSpec spec, Map<String, String> params, String operator, String requestId, byte[] rawBody) {
+    ApiRequest(Context ctx, RouteSpec spec, Map<String, String> params, String operator, String requestId, byte[] rawBody,
+               boolean authenticated) {
+        this.authenticated = authenticated;
         this.ctx = ctx;
         this.spec = spec;
         this.params = params;
         this.operator = operator;
         this.requestId = requestId;
         this.rawBody = rawBody;
+    }
+
+    /** Valid credentials (or development mode); false for anonymous clients of public routes. */
+    public boolean authenticated() {
+        return authenticated;
     }
 
     public RouteSpec spec() {

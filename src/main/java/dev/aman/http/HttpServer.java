@@ -93,6 +93,8 @@ public final class HttpServer {
                 hc.setUriCompliance(UriCompliance.UNSAFE);
                 hc.setSendServerVersion(false);
             });
+            // requests Jetty refuses before routing (e.g. %00 in the path) get a JSON body too (API.md §1.8)
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler(ids)));
             cfg.requestLogger.http(this::recordMetrics);
         });
         app.before(this::matchRoute);

@@ -62,10 +62,10 @@ final class RequestPipeline {
         HttpConfig http = config.current().http();
         // steps 2–4: host/origin, authentication, body size — never audited
         checkHostAndOrigin(spec, ctx, http);
-        checkAuth(spec, ctx);
-        byte[] raw = readBody(ctx, http.maxBodyBytes());
+        boolean authenticated = checkAuth(spec, ctx);
+        byte[] raw = spec.mutating() ? readBody(ctx, http.maxBodyBytes()) : new byte[0];
         String operator = operator(ctx.header("x-aman-operator"));
-        ApiRequest request = new ApiRequest(ctx, spec, params, operator, requestId, raw);
+        ApiRequest request = new ApiRequest(ctx, spec, params, operator, requestId, raw, authenticated);
         String target = auditTarget(spec, params);
         boolean audited = spec.mutating() && spec.auditAction() != null;
         try {
@@ -82,7 +82,12 @@ final class RequestPipeline {
             }
         } catch (ApiException e) {
             ErrorMapper.Mapped m = errors.map(e);
-            String detail = e.auditOutcome().equals(AuditOutcome.CONFIRM_REQUIRED) ? "" : e.getMessage();
+            String detail = switch (e.getMessage()) {
+                case "confirmation required" -> "";
+                case "debug endpoints disabled" -> "force_enable_debug_endpoints=false";
+                case "dev mode only" -> "auth_mode=token";
+                default -> e.getMessage();
+            };
             if (audited) {
                 audit(spec, operator, target, m.auditOutcome(), detail, requestId);
             }
@@ -117,6 +122,10 @@ final class RequestPipeline {
                 }
             }
             ApiResponse response = handler.handle(request);
+            if (response.body() instanceof ApiResponse.Streamer streamer) {
+                streamer.stream(ctx);
+                return;
+            }
             if (response.body() instanceof ApiResponse.Text text) {
                 response.headers().forEach(ctx::header);
                 ctx.status(response.status()).contentType(text.contentType()).result(text.content());
@@ -132,7 +141,8 @@ final class RequestPipeline {
                 idem = null;
             }
             if (audited && !request.auditHandled()) {
-                audit(spec, operator, target, AuditOutcome.forStatus(response.status()), response.auditDetail(), requestId);
+                String t = response.auditTarget() != null ? response.auditTarget() : target;
+                audit(spec, operator, t, AuditOutcome.forStatus(response.status()), response.auditDetail(), requestId);
             }
             send(ctx, response.status(), body, response.headers());
         } catch (Exception e) {
@@ -157,14 +167,19 @@ final class RequestPipeline {
         }
     }
 
-    private void checkAuth(RouteSpec spec, Context ctx) {
+    private boolean checkAuth(RouteSpec spec, Context ctx) {
         Authenticator.Verdict v = authenticator.check(ctx.header("Authorization"), ctx.header("x-aman-token"));
         if (spec.publicRoute()) {
-            return;
+            if (spec.path().equals("/events/stream") && v == Authenticator.Verdict.INVALID) {
+                // the stream is public, but an invalid token is never silently downgraded (API.md §21.1)
+                throw ApiException.of(401, "unauthorized").header("www-authenticate", "Bearer");
+            }
+            return v == Authenticator.Verdict.AUTHENTICATED;
         }
         if (v != Authenticator.Verdict.AUTHENTICATED) {
             throw ApiException.of(401, "unauthorized").header("www-authenticate", "Bearer");
         }
+        return true;
     }
 
     /** Reads the body up to the cap: Content-Length is checked first, chunked bodies while reading. */

@@ -39,6 +39,23 @@ public final class ErrorMapper {
                 case FAILED -> render(500, s.getMessage(), Map.of(), Map.of(), null);
             };
         }
+        if (e instanceof dev.aman.bus.BackpressureRefused b) {
+            return render(503, "backpressure", Map.of("level", b.level()), Map.of("retry-after", "1"), null);
+        }
+        if (e instanceof dev.aman.dlq.DlqService.EntryNotFound
+                || e instanceof dev.aman.notify.NotificationService.NotFound
+                || e instanceof dev.aman.bus.EventBus.DlqEntryGone) {
+            return render(404, e.getMessage(), Map.of(), Map.of(), null);
+        }
+        if (e instanceof dev.aman.dlq.DlqService.RetryRefused r) {
+            return render(r.limitReached() ? 422 : 409, r.getMessage(), Map.of(), Map.of(), null);
+        }
+        if (e instanceof dev.aman.notify.NotificationService.NotAllowed) {
+            return render(409, e.getMessage(), Map.of(), Map.of(), null);
+        }
+        if (e instanceof dev.aman.bus.EventBus.ChainTooDeep) {
+            return render(422, "unrecoverable: " + e.getMessage(), Map.of(), Map.of(), null);
+        }
         if (e instanceof JsonProcessingException) {
             return render(400, "invalid request: malformed JSON", Map.of(), Map.of(), null);
         }

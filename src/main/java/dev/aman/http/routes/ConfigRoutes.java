@@ -16,9 +16,12 @@ import java.util.stream.Collectors;
 /** {@code POST /config/set} (API.md §12.1). */
 public final class ConfigRoutes implements Routes {
     private final ConfigService config;
+    private final DlqRoutes.EventPublisher events;
 
-    public ConfigRoutes(ConfigService config) {
+    /** @param events publishes {@code config_changed} */
+    public ConfigRoutes(ConfigService config, DlqRoutes.EventPublisher events) {
         this.config = config;
+        this.events = events;
     }
 
     @Override
@@ -49,6 +52,16 @@ public final class ConfigRoutes implements Routes {
         body.put("ok", true);
         body.put("revision", applied.revision());
         body.put("applied", applied.applied());
+        java.util.List<Map<String, Object>> changeList = new java.util.ArrayList<>();
+        for (ConfigService.Change c : applied.changes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("key", c.key());
+            m.put("old", c.oldValue());
+            m.put("new", c.newValue());
+            changeList.add(m);
+        }
+        events.publish("config_changed", Map.of("revision", applied.revision(), "changes", changeList,
+                "operator", req.operator()));
         String detail = applied.changes().stream()
                 .map(c -> c.key() + ": " + Json.write(c.oldValue()) + " → " + Json.write(c.newValue()))
                 .collect(Collectors.joining("; "));
