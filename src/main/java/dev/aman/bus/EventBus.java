@@ -174,7 +174,9 @@ public final class EventBus {
                 }
                 tasks.add(new Task(event, d.handler(), d.attempts(), sequence.incrementAndGet()));
             }
-            dispatch(event, tasks);
+            if (!tasks.isEmpty()) {
+                dispatch(event, tasks);
+            }
             requeued += tasks.size();
         }
         if (dropped > 0 || requeued > 0) {

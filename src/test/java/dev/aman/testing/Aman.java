@@ -30,6 +30,7 @@ public final class Aman implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private String token = TOKEN;
     private boolean noStart;
+    private final java.util.List<dev.aman.bus.EventHandler> handlers = new java.util.ArrayList<>();
     private Daemon daemon;
     private InetSocketAddress address;
 
@@ -74,6 +75,18 @@ public final class Aman implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Registers a bus handler (a test fake: scripted success, failure or slowness); it stays registered across
+     * {@link #restart()}. May be called before or after start.
+     */
+    public Aman subscribe(dev.aman.bus.EventHandler handler) {
+        handlers.add(handler);
+        if (daemon != null) {
+            daemon.subscribe(handler);
+        }
+        return this;
+    }
+
     /** Start in phase 0 ({@code --no-start}). */
     public Aman noStart() {
         this.noStart = true;
@@ -83,6 +96,7 @@ public final class Aman implements AutoCloseable {
     public Aman start() {
         try {
             daemon = Daemon.prepare(new Daemon.Options(home.toString(), null, "127.0.0.1:0", token), env, dir, Clock.systemUTC());
+            handlers.forEach(daemon::subscribe);
             address = daemon.listen();
             if (!noStart) {
                 daemon.startRuntime();
