@@ -43,7 +43,21 @@ public final class Cli {
         CommandLine configRoot = new CommandLine(new ConfigGroup());
         configRoot.addSubcommand(config);
         configRoot.addSubcommand(new ConfigCommands.Show(env, userHome, out, err));
+        configRoot.addSubcommand(new ConfigSetCommand(env, userHome, out, err));
         cmd.addSubcommand(configRoot);
+        CommandLine events = new CommandLine(new EventCommands.Group());
+        events.addSubcommand(new EventCommands.Push(env, userHome, out, err));
+        events.addSubcommand(new EventCommands.Recent(env, userHome, out, err));
+        events.addSubcommand(new EventCommands.Trace(env, userHome, out, err));
+        events.addSubcommand(new EventCommands.Dump(env, userHome, out, err));
+        events.addSubcommand(new EventCommands.Types(env, userHome, out, err));
+        cmd.addSubcommand(events);
+        CommandLine dlq = new CommandLine(new DlqCommands.Group());
+        dlq.addSubcommand(new DlqCommands.List(env, userHome, out, err));
+        dlq.addSubcommand(new DlqCommands.Depth(env, userHome, out, err));
+        dlq.addSubcommand(new DlqCommands.Retry(env, userHome, out, err));
+        dlq.addSubcommand(new DlqCommands.Discard(env, userHome, out, err));
+        cmd.addSubcommand(dlq);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

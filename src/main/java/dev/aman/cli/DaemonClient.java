@@ -71,8 +71,13 @@ final class DaemonClient {
     }
 
     Response post(String path, String jsonBody) throws Unreachable, InterruptedException {
-        return send(request(path).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+        return post(path, jsonBody, Map.of());
+    }
+
+    Response post(String path, String jsonBody, Map<String, String> headers) throws Unreachable, InterruptedException {
+        HttpRequest.Builder b = request(path).header("content-type", "application/json");
+        headers.forEach(b::header);
+        return send(b.POST(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
     }
 
     private HttpRequest.Builder request(String path) {
