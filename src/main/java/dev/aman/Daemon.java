@@ -199,10 +199,19 @@ public final class Daemon implements AutoCloseable {
         try {
             ConfigLoader.Loaded loaded = new ConfigLoader(ConfigSchema.standard(), env, userHome)
                     .load(home, new ConfigLoader.Flags(options.configFile(), options.bind(), options.token()));
+            writeSoulTemplateIfMissing(loaded.config());
             return new Daemon(loaded.config(), loaded.warnings(), lock, clock);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /** FORMATS §1.2: a missing SOUL.md is created with a minimal template (atomically). */
+    private static void writeSoulTemplateIfMissing(AmanConfig cfg) throws IOException {
+        Path soul = cfg.path("soul.file");
+        if (soul != null && !java.nio.file.Files.exists(soul)) {
+            dev.aman.config.OverrideFile.atomicWrite(soul, "# aman\n\n## Identity\nA self-hosted agent runtime.\n");
         }
     }
 

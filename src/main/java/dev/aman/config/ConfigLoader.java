@@ -77,6 +77,9 @@ public final class ConfigLoader {
         }
         applyAliases(settings);
         crossCheck(settings, problems);
+        if (configFile != null) {
+            warnIfSecretsReadable(configFile, settings, problems);
+        }
         if (problems.hasErrors()) {
             throw new ConfigException(problems.errors());
         }
@@ -89,6 +92,24 @@ public final class ConfigLoader {
         ConfigProblems problems = new ConfigProblems();
         crossCheck(settings, problems);
         return problems.errors();
+    }
+
+    /** FORMATS §1.2: a config file holding a secret should not be readable by group or others. */
+    private void warnIfSecretsReadable(Path file, Map<String, Setting> settings, ConfigProblems problems) {
+        boolean secretInFile = settings.entrySet().stream().anyMatch(e -> e.getValue().layer() == Layer.FILE
+                && schema.key(e.getKey()).map(KeyDef::secret).orElse(false) && !"".equals(e.getValue().value()));
+        if (!secretInFile) {
+            return;
+        }
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                problems.warn(file + " contains a secret and is readable by group or others (chmod 600 it)");
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // permissions unknown: nothing to warn about
+        }
     }
 
     private Path resolveConfigFile(Path home, Flags flags, ConfigProblems problems) {
