@@ -128,7 +128,7 @@ final class StatusDocuments implements SseHub.Snapshots {
                 .put("duplicate_total", bus == null ? 0 : bus.metrics().duplicateTotal())
                 .put("expired_total", bus == null ? 0 : bus.metrics().expiredTotal())
                 .put("dead_lettered_total", bus == null ? 0 : bus.metrics().deadLetteredTotal())
-                .put("spilled_events", 0)
+                .put("spilled_events", bus == null ? 0 : bus.spilledEvents())
                 .put("journal_pending", bus == null ? 0 : bus.queuedEvents() + bus.retryDepth());
         out.putObject("inflight").put("handlers", bus == null ? 0 : bus.inflight()).put("skills", 0).put("workflow_actions", 0)
                 .put("turns", 0).put("tool_calls", 0);

@@ -56,7 +56,8 @@ final class StorageServices implements AutoCloseable {
             this.audit = new AuditLog(store, ids, clock, metrics);
             this.idempotency = new IdempotencyStore(store, config.current().storage().nodeId());
             this.events = new EventStore(store);
-            this.bus = new EventBus(events, config::current, ids, clock, metrics);
+            this.bus = new EventBus(events, config::current, ids, clock, metrics,
+                    config.current().dataDir().resolve("overflow"));
             this.dlq = new DlqService(store, bus, config::current, clock, metrics);
             this.notifications = new NotificationService(store, ids, clock, config::current, metrics);
         } catch (RuntimeException e) {

@@ -97,12 +97,16 @@ public final class EventBus {
     private final AtomicInteger level = new AtomicInteger();
     private final ReentrantLock levelLock = new ReentrantLock();
     private final Metrics metrics;
+    private final SpillStore spill;
+    private final java.util.concurrent.atomic.AtomicBoolean replaying = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Thread> workers = new ArrayList<>();
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
-    public EventBus(EventStore store, Supplier<AmanConfig> config, UuidV7 ids, Clock clock, MeterRegistry registry) {
+    public EventBus(EventStore store, Supplier<AmanConfig> config, UuidV7 ids, Clock clock, MeterRegistry registry,
+                    java.nio.file.Path overflowDir) {
         this.store = store;
+        this.spill = new SpillStore(overflowDir);
         this.config = config;
         this.ids = ids;
         this.clock = clock;
@@ -156,7 +160,40 @@ public final class EventBus {
         for (int i = 0; i < workerCount; i++) {
             workers.add(Thread.ofVirtual().name("bus-delivery-" + i).start(this::workLoop));
         }
-        return recover();
+        int requeued = recover();
+        scheduleSpillReplay();
+        return requeued;
+    }
+
+    private void scheduleSpillReplay() {
+        if (scheduler != null && !scheduler.isShutdown() && replaying.compareAndSet(false, true)) {
+            scheduler.execute(this::replaySpilled);
+        }
+    }
+
+    /** Re-admits spilled events oldest first while the level stays below 3. */
+    private void replaySpilled() {
+        try {
+            for (java.nio.file.Path f : spill.files()) {
+                if (!running || level.get() >= 3) {
+                    return;
+                }
+                try {
+                    Event e = spill.read(f);
+                    admit(e, null, null, config.get());
+                    spill.remove(f);
+                } catch (java.io.IOException | RuntimeException ex) {
+                    log.atWarn().addKeyValue("file", f.getFileName().toString()).setCause(ex).log("spilled event not replayed");
+                    return;
+                }
+            }
+        } finally {
+            replaying.set(false);
+        }
+    }
+
+    public int spilledEvents() {
+        return spill.count();
     }
 
     private int recover() {
@@ -247,14 +284,25 @@ public final class EventBus {
                 return new Admission(dropped, "dropped", false);
             }
             event = withPriority(event, priority);
-        } else if ((origin == Origin.EXTERNAL && lvl >= 3) || queueFull) {
+        } else if ((origin == Origin.EXTERNAL && lvl >= 3) || queueFull || (origin == Origin.INTERNAL && lvl >= 4)) {
+            if (origin == Origin.INTERNAL && draft.consumesDlqId() == null
+                    && spill.spill(event, c.longValue("event_bus.backpressure.spill_max_bytes"))) {
+                metrics.spilled();
+                return new Admission(event, "pending", false);
+            }
             metrics.rejected();
             throw new BackpressureRefused(Math.max(lvl, queueFull ? 4 : lvl));
         }
-        List<String> matching = matchingHandlers(event, draft.onlyHandler());
+        return admit(event, draft.onlyHandler(), draft.consumesDlqId(), c);
+    }
+
+    /** Journals and dispatches a built event (also used to replay spilled ones). */
+    private Admission admit(Event event, String onlyHandler, String consumesDlqId, AmanConfig c) {
+        DeliveryMode mode = event.delivery();
+        List<String> matching = matchingHandlers(event, onlyHandler);
         long window = c.longValue("event_bus.dedup.window_ms");
         CompletableFuture<EventStore.Appended> f = journal.append(
-                new EventStore.Append(event, matching, DeliveryStatus.PENDING, window, draft.consumesDlqId()),
+                new EventStore.Append(event, matching, DeliveryStatus.PENDING, window, consumesDlqId),
                 !transientType(event));
         if (!mode.guaranteed()) {
             metrics.published(event);
@@ -270,7 +318,7 @@ public final class EventBus {
             throw new IllegalStateException("journal write failed", e.getCause());
         }
         if (appended.dlqGone()) {
-            throw new DlqEntryGone(draft.consumesDlqId());
+            throw new DlqEntryGone(consumesDlqId);
         }
         if (appended.duplicateOf() != null) {
             metrics.duplicate();
@@ -571,6 +619,9 @@ public final class EventBus {
         } finally {
             levelLock.unlock();
         }
+        if (prev != next && next < 3 && prev >= 3) {
+            scheduleSpillReplay();
+        }
         if (prev != next) {
             Map<Priority, Integer> d = new EnumMap<>(Priority.class);
             depth.forEach((k, v) -> d.put(k, v.get()));
@@ -716,6 +767,7 @@ public final class EventBus {
         private final Counter duplicates;
         private final Counter expired;
         private final Counter rejected;
+        private final Counter spilled;
         private final AtomicLong publishedTotal = new AtomicLong();
         private final AtomicLong deliveredTotal = new AtomicLong();
         private final AtomicLong discardedTotal = new AtomicLong();
@@ -753,7 +805,11 @@ public final class EventBus {
             duplicates = registry.counter("aman_events_duplicate");
             expired = registry.counter("aman_events_expired");
             rejected = registry.counter("aman_backpressure_rejections");
-            registry.counter("aman_events_spilled");
+            spilled = registry.counter("aman_events_spilled");
+        }
+
+        void spilled() {
+            spilled.increment();
         }
 
         void published(Event e) {

@@ -10,6 +10,7 @@ import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import dev.aman.config.LoggingConfig;
 import dev.aman.config.SecretRedactor;
@@ -60,6 +61,9 @@ public final class LogSetup {
             SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
             trigger.setContext(ctx);
             trigger.setMaxFileSize(new FileSize(config.maxFileBytes()));
+            // Logback checks the size at most once a minute by default, so a busy log grew far past
+            // max_file_bytes before it rotated; check on every event (one stat of the active file).
+            trigger.setCheckIncrement(Duration.buildByMilliseconds(0));
             trigger.start();
             file.setRollingPolicy(rolling);
             file.setTriggeringPolicy(trigger);
