@@ -44,11 +44,11 @@ public final class ApiClient {
     }
 
     public ApiResult send(String method, String path, String body) {
-        return send(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return sendBody(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     }
 
     /** Sends a body through any publisher, e.g. {@code ofInputStream} for a chunked body without content-length. */
-    public ApiResult send(String method, String path, HttpRequest.BodyPublisher body) {
+    public ApiResult sendBody(String method, String path, HttpRequest.BodyPublisher body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         headers.forEach(b::header);
         b.method(method, body);

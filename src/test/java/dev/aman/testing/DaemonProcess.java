@@ -3,14 +3,20 @@ package dev.aman.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -28,6 +35,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * JVM, an explicit environment (only {@code PATH} and {@code HOME} are inherited) and both output streams
  * captured line by line. {@link #close()} stops the child (SIGTERM, then SIGKILL) and its descendants; a
  * JVM shutdown hook kills whatever is still running, so no child outlives the test run.
+ *
+ * <p>The directories of the class path ({@code target/classes}, {@code target/test-classes}) are copied
+ * once per test JVM and children run from the copy, so that a rebuild of {@code target/} while the tests
+ * run (an IDE, another {@code mvn} in the same tree) cannot pull classes from under a starting child.
  *
  * <p>Tests register a {@link Scope} so that every process they start is closed after the test and its
  * output is printed when the test failed.
@@ -47,8 +58,8 @@ public final class DaemonProcess implements AutoCloseable {
 
     private final List<String> command;
     private final Process process;
-    private final List<String> out = new CopyOnWriteArrayList<>();
-    private final List<String> err = new CopyOnWriteArrayList<>();
+    private final List<String> out = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> err = Collections.synchronizedList(new ArrayList<>());
     private final Thread outReader;
     private final Thread errReader;
 
@@ -81,8 +92,10 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-XX:TieredStopAtLevel=1"); // children live for seconds: start fast rather than peak
+        cmd.add("-XX:+UseSerialGC");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(ClassPathSnapshot.CLASS_PATH);
         cmd.add("dev.aman.Main");
         return new Launch(cmd, List.of(args));
     }
@@ -201,7 +214,9 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     private String listeningLine() {
-        return out.stream().filter(l -> LISTENING.matcher(l).matches()).findFirst().orElse(null);
+        synchronized (out) {
+            return out.stream().filter(l -> LISTENING.matcher(l).matches()).findFirst().orElse(null);
+        }
     }
 
     public String baseUrl() {
@@ -217,17 +232,16 @@ public final class DaemonProcess implements AutoCloseable {
         return api(null);
     }
 
-    /** Waits until {@code GET /health/ready} answers 200. */
+    /** Waits until {@code GET /health/ready} answers 200; fails with the child's output if it exits first. */
     public DaemonProcess awaitReady() {
         ApiClient client = anonymous();
         await("readiness of " + this).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .ignoreExceptions()
-                .until(() -> {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("exited");
-                    }
-                    return client.get("/health/ready").status() == 200;
-                });
+                .ignoreExceptions() // connection refused while Jetty is still starting
+                .until(() -> !process.isAlive() || client.get("/health/ready").status() == 200);
+        if (!process.isAlive()) {
+            joinReaders();
+            throw new AssertionError("aman exited with code " + process.exitValue() + " before it was ready\n" + output());
+        }
         return this;
     }
 
@@ -257,25 +271,35 @@ public final class DaemonProcess implements AutoCloseable {
     }
 
     public List<String> stdoutLines() {
-        return List.copyOf(out);
+        synchronized (out) {
+            return List.copyOf(out);
+        }
     }
 
     public List<String> stderrLines() {
-        return List.copyOf(err);
+        synchronized (err) {
+            return List.copyOf(err);
+        }
     }
 
     public String stdout() {
-        return String.join("\n", out);
+        return String.join("\n", stdoutLines());
     }
 
     public String stderr() {
-        return String.join("\n", err);
+        return String.join("\n", stderrLines());
     }
 
-    /** Both streams, for failure messages. */
+    /** Both streams (the last 300 lines of each), for failure messages. */
     public String output() {
-        return "--- command: " + String.join(" ", shortenedCommand()) + "\n--- stdout:\n" + stdout() + "\n--- stderr:\n"
-                + stderr();
+        return "--- command: " + String.join(" ", shortenedCommand()) + "\n--- stdout:\n" + tail(stdoutLines())
+                + "\n--- stderr:\n" + tail(stderrLines());
+    }
+
+    private static String tail(List<String> lines) {
+        int skip = Math.max(0, lines.size() - 300);
+        String shown = String.join("\n", lines.subList(skip, lines.size()));
+        return skip == 0 ? shown : "(" + skip + " earlier lines omitted)\n" + shown;
     }
 
     /** Stops the child if it still runs (SIGTERM, then SIGKILL after 10 s), with all its descendants. */
@@ -332,6 +356,71 @@ public final class DaemonProcess implements AutoCloseable {
                 // the child is gone
             }
         });
+    }
+
+    /** The test class path with its directories replaced by a private copy taken at first use. */
+    private static final class ClassPathSnapshot {
+        static final String CLASS_PATH = snapshot();
+
+        private static String snapshot() {
+            String[] copy = new String[1];
+            // a rebuild in progress may leave target/classes half written: copy again until Main is there
+            await("a complete copy of the class path").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .pollInSameThread() // the poll runs inside this class's initialiser
+                    .until(() -> {
+                        copy[0] = copyClassPath();
+                        return Stream.of(copy[0].split(File.pathSeparator))
+                                .anyMatch(e -> Files.isRegularFile(Path.of(e, "dev", "aman", "Main.class")));
+                    });
+            return copy[0];
+        }
+
+        private static String copyClassPath() {
+            try {
+                Path root = Files.createTempDirectory("aman-classpath-");
+                List<String> entries = new ArrayList<>();
+                int n = 0;
+                for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                    Path p = Path.of(entry);
+                    if (Files.isDirectory(p)) {
+                        Path copy = root.resolve(Integer.toString(n++));
+                        copyTree(p, copy);
+                        entries.add(copy.toString());
+                    } else {
+                        entries.add(entry);
+                    }
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "classpath-snapshot-cleanup"));
+                return String.join(File.pathSeparator, entries);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy the test class path", e);
+            }
+        }
+
+        private static void copyTree(Path from, Path to) throws IOException {
+            try (Stream<Path> walk = Files.walk(from)) {
+                for (Path src : (Iterable<Path>) walk::iterator) {
+                    Path dst = to.resolve(from.relativize(src).toString());
+                    if (Files.isDirectory(src)) {
+                        Files.createDirectories(dst);
+                    } else {
+                        try {
+                            Files.copy(src, dst, StandardCopyOption.REPLACE_EXISTING);
+                        } catch (NoSuchFileException e) {
+                            // removed by a concurrent rebuild while copying
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void deleteTree(Path root) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // temp files are cleaned by the OS eventually
+            }
+        }
     }
 
     /**
