@@ -166,6 +166,7 @@ final class StorageServices implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        audit.close();
         try {
             store.checkpoint();
         } catch (RuntimeException e) {

@@ -22,12 +22,15 @@ public final class AuditLog {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
 
     private final AuditStore store;
+    private final AuditWriter writer;
     private final UuidV7 ids;
     private final Clock clock;
     private final Map<String, Counter> written = new LinkedHashMap<>();
 
     public AuditLog(Store store, UuidV7 ids, Clock clock, MeterRegistry metrics) {
         this.store = new AuditStore(store);
+        this.writer = new AuditWriter(this.store);
+        this.writer.start();
         this.ids = ids;
         this.clock = clock;
         for (String outcome : AuditOutcome.ALL) {
@@ -40,7 +43,7 @@ public final class AuditLog {
     public AuditRecord write(String operator, String action, String target, String outcome, String detail,
                              String requestId) {
         AuditRecord r = new AuditRecord(ids.next(), clock.millis(), operator, action, target, outcome, detail, requestId);
-        store.append(r);
+        writer.write(r);
         Counter c = written.get(outcome);
         if (c != null) {
             c.increment();
@@ -57,6 +60,11 @@ public final class AuditLog {
 
     public Page<AuditRecord> query(AuditQuery query) {
         return store.query(query);
+    }
+
+    /** Flushes queued records and stops the writer thread (before the store closes). */
+    public void close() {
+        writer.stop();
     }
 
     public int purgeExpired() {

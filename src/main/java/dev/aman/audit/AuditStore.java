@@ -18,20 +18,24 @@ final class AuditStore {
         this.store = store;
     }
 
-    void append(AuditRecord r) {
-        store.inTransaction("append audit record", c -> {
+    /** Appends a batch in one transaction (group commit). */
+    void append(List<AuditRecord> batch) {
+        store.inTransaction("append audit records", c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO audit_log (id, timestamp_ms, operator, action, target, outcome, detail, request_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                ps.setString(1, r.id());
-                ps.setLong(2, r.timestampMs());
-                ps.setString(3, r.operator());
-                ps.setString(4, r.action());
-                ps.setString(5, r.target());
-                ps.setString(6, r.outcome());
-                ps.setString(7, r.detail());
-                ps.setString(8, r.requestId());
-                ps.executeUpdate();
+                for (AuditRecord r : batch) {
+                    ps.setString(1, r.id());
+                    ps.setLong(2, r.timestampMs());
+                    ps.setString(3, r.operator());
+                    ps.setString(4, r.action());
+                    ps.setString(5, r.target());
+                    ps.setString(6, r.outcome());
+                    ps.setString(7, r.detail());
+                    ps.setString(8, r.requestId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
             return null;
         });
