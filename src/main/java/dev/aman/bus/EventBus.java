@@ -162,6 +162,12 @@ public final class EventBus {
         }
         int requeued = recover();
         scheduleSpillReplay();
+        // events spilled because one queue was at capacity (level < 3) have no level crossing to wait for
+        scheduler.scheduleWithFixedDelay(() -> {
+            if (level.get() < 3 && !spill.files().isEmpty()) {
+                scheduleSpillReplay();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         return requeued;
     }
 
@@ -180,7 +186,11 @@ public final class EventBus {
                 }
                 try {
                     Event e = spill.read(f);
-                    admit(e, null, null, config.get());
+                    AmanConfig c = config.get();
+                    if (depth.get(e.priority()).get() >= c.longValue("event_bus.queues." + e.priority().wire())) {
+                        return; // its queue is still at capacity: keep the order, try again later
+                    }
+                    admit(e, null, null, c);
                     spill.remove(f);
                 } catch (java.io.IOException | RuntimeException ex) {
                     log.atWarn().addKeyValue("file", f.getFileName().toString()).setCause(ex).log("spilled event not replayed");

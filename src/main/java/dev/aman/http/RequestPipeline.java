@@ -100,6 +100,7 @@ final class RequestPipeline {
         String idemKey = null;
         try {
             request.body(); // step 8: the JSON body must parse before anything else happens
+            handler.validate(request);
             if (spec.idempotent()) {
                 idemKey = idempotencyKey(ctx.header("Idempotency-Key"));
                 if (idemKey != null) {

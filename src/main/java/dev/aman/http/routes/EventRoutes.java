@@ -14,6 +14,7 @@ import dev.aman.bus.Priority;
 import dev.aman.bus.RateLimiter;
 import dev.aman.config.AmanConfig;
 import dev.aman.config.ConfigService;
+import dev.aman.http.ApiHandler;
 import dev.aman.http.ApiRequest;
 import dev.aman.http.ApiResponse;
 import dev.aman.http.Fields;
@@ -57,7 +58,17 @@ public final class EventRoutes implements Routes {
 
     @Override
     public void register(Registrar r) {
-        r.add(RouteSpec.post("/events/push", Readiness.C, "event.push", "event").idempotencyKeys(), req -> publish(req, false));
+        r.add(RouteSpec.post("/events/push", Readiness.C, "event.push", "event").idempotencyKeys(), new ApiHandler() {
+            @Override
+            public void validate(ApiRequest req) {
+                parse(req, false); // step 8 before the idempotency lookup of step 9 (API.md §1.9)
+            }
+
+            @Override
+            public ApiResponse handle(ApiRequest req) {
+                return publish(req, false);
+            }
+        });
         r.add(RouteSpec.post("/inject-event", Readiness.C, "event.inject", "event").gatedBy(() ->
                 config.current().runtime().debugEndpointsEnabled() ? null : "debug endpoints disabled"), req -> publish(req, true));
         r.add(RouteSpec.get("/events/trace/{trace_id}", Readiness.C).param("trace_id", "[A-Za-z0-9._-]{8,64}"), this::trace);
@@ -68,7 +79,8 @@ public final class EventRoutes implements Routes {
 
     static final String UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
-    private ApiResponse publish(ApiRequest req, boolean inject) {
+    /** Validates the body of a push or injection into a draft; no side effects. */
+    private EventDraft parse(ApiRequest req, boolean inject) {
         ObjectNode body = req.body();
         AmanConfig c = config.current();
         String source = Fields.reqString(body, "source");
@@ -119,6 +131,17 @@ public final class EventRoutes implements Routes {
         if (mode == DeliveryMode.EXACTLY_ONCE && dedupKey == null && idemKey != null && !inject) {
             dedupKey = idemKey;
         }
+        return new EventDraft(source, type, payload, priority == null ? null : Priority.parse(priority), mode,
+                dedupKey, traceId, parent, ttl, agentId, instance, trust == null ? "trusted" : trust, 0, 0, null, null);
+    }
+
+    private ApiResponse publish(ApiRequest req, boolean inject) {
+        EventDraft draft = parse(req, inject);
+        AmanConfig c = config.current();
+        String source = draft.source();
+        String type = draft.eventType();
+        String agentId = draft.agentId();
+        DeliveryMode mode = draft.delivery();
         if (!inject) {
             long wait = rateLimiter.tryAcquire(source, c.doubleValue("event_bus.rate_limit.per_source_per_sec"),
                     c.longValue("event_bus.rate_limit.burst"), System.nanoTime());
@@ -128,8 +151,6 @@ public final class EventRoutes implements Routes {
                         .header("retry-after", Long.toString((wait + 999) / 1000));
             }
         }
-        EventDraft draft = new EventDraft(source, type, payload, priority == null ? null : Priority.parse(priority), mode,
-                dedupKey, traceId, parent, ttl, agentId, instance, trust == null ? "trusted" : trust, 0, 0, null, null);
         Admission a = bus.get().publish(draft, EventBus.Origin.EXTERNAL);
         Event e = a.event();
         String target = agentId == null ? "global" : "agent:" + agentId;

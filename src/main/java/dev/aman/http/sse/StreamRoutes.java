@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -75,8 +76,13 @@ public final class StreamRoutes implements Routes {
         hub.add(client);
         try {
             OutputStream out = ctx.res().getOutputStream();
-            drain(client, out);
+            List<String> held = drain(client, out);
             Set<String> replayed = resumeFrom == null ? Set.of() : replay(client, resumeFrom, out);
+            for (String frame : held) {
+                if (!replayed.contains(idOf(frame))) {
+                    write(out, frame);
+                }
+            }
             while (!client.closed()) {
                 String frame = client.poll(500);
                 if (frame == null) {
@@ -95,18 +101,22 @@ public final class StreamRoutes implements Routes {
         }
     }
 
-    /** Writes the greeting frames queued before the stream started. */
-    private static void drain(SseClient client, OutputStream out) throws IOException, InterruptedException {
+    /**
+     * Writes the greeting frames queued before the stream started. Event frames that arrived meanwhile are
+     * returned instead: they must follow the replay, which may contain them already (API.md §21.4).
+     */
+    private static List<String> drain(SseClient client, OutputStream out) throws IOException, InterruptedException {
+        List<String> held = new ArrayList<>();
         String f;
         int n = 0;
         while (n++ < 8 && (f = client.poll(0)) != null) {
             if (f.startsWith("id: ")) {
-                // a live event arrived during the greeting: keep order by writing it now
-                write(out, f);
+                held.add(f);
                 continue;
             }
             write(out, f);
         }
+        return held;
     }
 
     private Set<String> replay(SseClient client, String lastId, OutputStream out) throws IOException {
