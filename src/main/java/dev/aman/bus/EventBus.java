@@ -571,8 +571,14 @@ public final class EventBus {
     }
 
     private void finish(Task task, DeliveryStatus status, int attempts, String error, EventStore.DlqWrite dlq) {
-        journal.update(new EventStore.DeliveryUpdate(task.event.id(), task.handler, status, attempts, error,
-                clock.millis(), dlq)).join();
+        CompletableFuture<Void> written = journal.update(new EventStore.DeliveryUpdate(task.event.id(), task.handler,
+                status, attempts, error, clock.millis(), dlq));
+        // The acknowledgement of an at-least-once delivery is group-committed without holding the worker: if
+        // the daemon dies first, the delivery is replayed, which at-least-once allows. DLQ entries and
+        // exactly-once outcomes are waited for, so that what listeners and recovery see is on disk.
+        if (dlq != null || task.event.delivery() == DeliveryMode.EXACTLY_ONCE) {
+            written.join();
+        }
         Progress p = progress.get(task.event.id());
         if (p != null) {
             if (status != DeliveryStatus.DELIVERED) {
