@@ -10,6 +10,7 @@ import dev.aman.home.HomeLock;
 import dev.aman.http.HttpServer;
 import dev.aman.http.StorageAccess;
 import dev.aman.http.idempotency.IdempotencyStore;
+import dev.aman.bus.EventBus;
 import dev.aman.bus.EventHandler;
 import dev.aman.http.routes.AuditRoutes;
 import dev.aman.http.routes.DlqRoutes;
@@ -54,6 +55,7 @@ public final class Daemon implements AutoCloseable {
     public static final String VERSION = versionOf();
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
+    private final dev.aman.config.SecretRedactor redactor;
     private final AmanConfig initialConfig;
     private final ConfigService config;
     private final HomeLock lock;
@@ -76,7 +78,8 @@ public final class Daemon implements AutoCloseable {
     public record Options(String home, Path configFile, String bind, String token) {
     }
 
-    private Daemon(AmanConfig cfg, List<String> warnings, HomeLock lock, Clock clock) {
+    private Daemon(AmanConfig cfg, List<String> warnings, HomeLock lock, Clock clock, Map<String, String> env) {
+        this.redactor = dev.aman.config.SecretRedactor.forConfig(cfg, env);
         this.initialConfig = cfg;
         this.warnings = warnings;
         this.lock = lock;
@@ -87,6 +90,7 @@ public final class Daemon implements AutoCloseable {
                 () -> Duration.ofSeconds(config.current().runtime().startupTimeoutSec()),
                 () -> Duration.ofSeconds(config.current().runtime().drainTimeoutSec()));
         this.metrics = new Metrics(VERSION, lifecycle);
+        registerMeters();
         this.status = new StatusDocuments(lifecycle, config, () -> storage, this::sse, clock);
         this.sse = new SseHub(status, () -> config.current().http().sseHeartbeatSec(), clock, metrics.registry());
         lifecycle.register(Phase.STORAGE, PhaseHook.of("storage", this::openStorage, t -> closeStorage()));
@@ -118,6 +122,46 @@ public final class Daemon implements AutoCloseable {
                 new NotificationRoutes(() -> storage().notifications, config),
                 new StreamRoutes(sse, config, new StoreReplay()),
                 new DebugRoutes(lifecycle, clock, List.of(status::debug))));
+    }
+
+    /**
+     * The storage-backed gauges read whichever services run now (0 while storage is closed), and the
+     * fixed-label counters exist from phase 0 (API.md §22).
+     */
+    private void registerMeters() {
+        EventBus.preregister(metrics.registry());
+        for (String outcome : dev.aman.audit.AuditOutcome.ALL) {
+            metrics.registry().counter("aman_audit_records", "outcome", outcome);
+        }
+        for (dev.aman.bus.Priority p : dev.aman.bus.Priority.values()) {
+            metrics.gauge("aman_event_bus_queue_depth", "events waiting in the queue", () -> bus(b -> b.depth(p)),
+                    "priority", p.wire());
+            metrics.gauge("aman_event_bus_queue_capacity", "configured capacity",
+                    () -> config.current().longValue("event_bus.queues." + p.wire()), "priority", p.wire());
+        }
+        metrics.gauge("aman_event_bus_fill_ratio", "sum of depths / sum of capacities", () -> bus(EventBus::fillRatio));
+        metrics.gauge("aman_event_bus_backpressure_level", "backpressure level 0-4", () -> bus(EventBus::level));
+        metrics.gauge("aman_event_bus_retry_queue_depth", "deliveries waiting for a retry", () -> bus(EventBus::retryDepth));
+        metrics.gauge("aman_event_bus_subscriptions", "registered handlers", () -> bus(EventBus::subscriptions));
+        metrics.gauge("aman_event_store_events", "events in the store", () -> {
+            StorageServices s = storage;
+            return s == null ? 0 : s.eventCount();
+        });
+        metrics.gauge("aman_dlq_depth", "entries in the DLQ", () -> {
+            StorageServices s = storage;
+            return s == null ? 0 : s.dlq.cachedDepth();
+        });
+        for (String sev : dev.aman.notify.NotificationService.SEVERITIES) {
+            metrics.gauge("aman_notifications_active", "not-dismissed notifications", () -> {
+                StorageServices s = storage;
+                return s == null ? 0 : s.notifications.activeCount(sev);
+            }, "severity", sev);
+        }
+    }
+
+    private Number bus(java.util.function.Function<EventBus, Number> read) {
+        StorageServices s = storage;
+        return s == null ? 0 : read.apply(s.bus);
     }
 
     private SseHub sse() {
@@ -200,7 +244,7 @@ public final class Daemon implements AutoCloseable {
             ConfigLoader.Loaded loaded = new ConfigLoader(ConfigSchema.standard(), env, userHome)
                     .load(home, new ConfigLoader.Flags(options.configFile(), options.bind(), options.token()));
             writeSoulTemplateIfMissing(loaded.config());
-            return new Daemon(loaded.config(), loaded.warnings(), lock, clock);
+            return new Daemon(loaded.config(), loaded.warnings(), lock, clock, env);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -324,7 +368,7 @@ StorageServices s = storage;
     }
 
     private void openStorage() {
-        StorageServices s = new StorageServices(config, ids, clock, metrics.registry());
+        StorageServices s = new StorageServices(config, ids, clock, metrics.registry(), redactor::redact);
         try {
             s.bus.observe(sse::onEvent);
             s.bus.onLevelChange(c -> sse.metricsChanged());

@@ -48,12 +48,13 @@ final class StorageServices implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("aman-housekeeping").daemon().factory());
     private final Clock clock;
 
-    StorageServices(ConfigService config, UuidV7 ids, Clock clock, MeterRegistry metrics) {
+    StorageServices(ConfigService config, UuidV7 ids, Clock clock, MeterRegistry metrics,
+                    java.util.function.UnaryOperator<String> redactor) {
         this.config = config;
         this.clock = clock;
         this.store = Store.open(config.current().storage());
         try {
-            this.audit = new AuditLog(store, ids, clock, metrics);
+            this.audit = new AuditLog(store, ids, clock, metrics, redactor);
             this.idempotency = new IdempotencyStore(store, config.current().storage().nodeId());
             this.events = new EventStore(store);
             this.bus = new EventBus(events, config::current, ids, clock, metrics,
@@ -77,10 +78,19 @@ final class StorageServices implements AutoCloseable {
         audit.system("runtime.recovery", "runtime", "ok", "requeued=" + requeued + " replayed=" + requeued
                 + " interrupted_turns=0");
         housekeeping.scheduleWithFixedDelay(this::hourly, 1, 60, TimeUnit.MINUTES);
-        housekeeping.scheduleWithFixedDelay(this::evictEvents, 10, 60, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::evictEvents, 0, 60, TimeUnit.SECONDS);
         log.atInfo().addKeyValue("backend", store.dialect().label()).addKeyValue("requeued", requeued)
                 .addKeyValue("cleared_idempotency", cleared).log("storage open");
         return requeued;
+    }
+
+    /** Events in the store (one COUNT per scrape; cheap next to the scrape itself). */
+    long eventCount() {
+        try {
+            return events.stats().events();
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** Publishes a system event (source {@code runtime}); refusals are logged, never thrown. */

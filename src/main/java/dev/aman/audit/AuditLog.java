@@ -27,7 +27,12 @@ public final class AuditLog {
     private final Clock clock;
     private final Map<String, Counter> written = new LinkedHashMap<>();
 
-    public AuditLog(Store store, UuidV7 ids, Clock clock, MeterRegistry metrics) {
+    private final java.util.function.UnaryOperator<String> redactor;
+
+    /** @param redactor masks secret values in details (a client may echo a token into a request field) */
+    public AuditLog(Store store, UuidV7 ids, Clock clock, MeterRegistry metrics,
+                    java.util.function.UnaryOperator<String> redactor) {
+        this.redactor = redactor;
         this.store = new AuditStore(store);
         this.writer = new AuditWriter(this.store);
         this.writer.start();
@@ -42,7 +47,8 @@ public final class AuditLog {
     /** Appends one record and returns it. */
     public AuditRecord write(String operator, String action, String target, String outcome, String detail,
                              String requestId) {
-        AuditRecord r = new AuditRecord(ids.next(), clock.millis(), operator, action, target, outcome, detail, requestId);
+        AuditRecord r = new AuditRecord(ids.next(), clock.millis(), redactor.apply(operator), action, redactor.apply(target),
+                outcome, redactor.apply(detail == null ? "" : detail), requestId);
         writer.write(r);
         Counter c = written.get(outcome);
         if (c != null) {

@@ -5,7 +5,6 @@ import dev.aman.config.AmanConfig;
 import dev.aman.ids.UuidV7;
 import dev.aman.json.Json;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -776,6 +775,35 @@ public final class EventBus {
         }
     }
 
+    /**
+     * Creates every bus counter whose labels come from fixed sets, at 0, so that they are exported from
+     * phase 0 (API.md §22). Gauges are registered once by the daemon over whichever bus is running, so a
+     * restart of the runtime never leaves a gauge bound to a stopped bus.
+     */
+    public static void preregister(MeterRegistry registry) {
+        for (Priority p : Priority.values()) {
+            for (DeliveryMode d : DeliveryMode.values()) {
+                registry.counter("aman_events_published", "priority", p.wire(), "delivery", d.wire());
+            }
+        }
+        for (String r : List.of("backpressure", "queue_full", "chain_depth")) {
+            registry.counter("aman_events_discarded", "reason", r);
+        }
+        for (String r : List.of("retries_exhausted", "non_retryable", "handler_timeout", "handler_removed")) {
+            registry.counter("aman_dlq_entries", "reason", r);
+        }
+        for (String k : List.of("skill", "workflow", "agent", "notifications", "im")) {
+            for (String res : List.of("ok", "error", "timeout")) {
+                registry.counter("aman_event_handler_attempts", "handler_kind", k, "result", res);
+            }
+        }
+        for (String c : List.of("aman_events_delivered", "aman_events_duplicate", "aman_events_expired",
+                "aman_backpressure_rejections", "aman_events_spilled", "aman_rate_limited", "aman_dlq_retries",
+                "aman_dlq_discards", "aman_dlq_expired")) {
+            registry.counter(c);
+        }
+    }
+
     /** The bus families of API.md §22. */
     public final class Metrics {
         private final MeterRegistry registry;
@@ -793,30 +821,7 @@ public final class EventBus {
 
         Metrics(MeterRegistry registry) {
             this.registry = registry;
-            for (Priority p : Priority.values()) {
-                for (DeliveryMode d : DeliveryMode.values()) {
-                    registry.counter("aman_events_published", "priority", p.wire(), "delivery", d.wire());
-                }
-                Gauge.builder("aman_event_bus_queue_depth", () -> depth.get(p).get()).tag("priority", p.wire())
-                        .register(registry);
-                Gauge.builder("aman_event_bus_queue_capacity", () -> config.get().longValue("event_bus.queues." + p.wire()))
-                        .tag("priority", p.wire()).register(registry);
-            }
-            for (String r : List.of("backpressure", "queue_full", "chain_depth")) {
-                registry.counter("aman_events_discarded", "reason", r);
-            }
-            for (String r : List.of("retries_exhausted", "non_retryable", "handler_timeout", "handler_removed")) {
-                registry.counter("aman_dlq_entries", "reason", r);
-            }
-            for (String k : List.of("skill", "workflow", "agent", "notifications", "im")) {
-                for (String res : List.of("ok", "error", "timeout")) {
-                    registry.counter("aman_event_handler_attempts", "handler_kind", k, "result", res);
-                }
-            }
-            Gauge.builder("aman_event_bus_fill_ratio", EventBus.this::fillRatio).register(registry);
-            Gauge.builder("aman_event_bus_backpressure_level", level::get).register(registry);
-            Gauge.builder("aman_event_bus_retry_queue_depth", retryDepth::get).register(registry);
-            Gauge.builder("aman_event_bus_subscriptions", handlers::size).register(registry);
+            preregister(registry);
             delivered = registry.counter("aman_events_delivered");
             duplicates = registry.counter("aman_events_duplicate");
             expired = registry.counter("aman_events_expired");

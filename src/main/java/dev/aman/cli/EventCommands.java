@@ -63,16 +63,26 @@ final class EventCommands {
         int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
             ObjectNode body = Json.object();
             body.put("source", source).put("event_type", type);
+            int sources = (payload != null ? 1 : 0) + (payloadFile != null ? 1 : 0) + (payloadStdin ? 1 : 0);
+            if (sources > 1) {
+                err.println("error: --payload, --payload-file and --payload-stdin are mutually exclusive");
+                return ExitCodes.USAGE;
+            }
+            String text = payload;
             try {
-                String text = payload;
                 if (payloadFile != null) {
                     text = Files.readString(payloadFile);
                 } else if (payloadStdin) {
                     text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
                 }
+            } catch (IOException e) {
+                err.println("error: cannot read the payload: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+            try {
                 body.set("payload", text == null ? Json.object() : Json.parse(text));
             } catch (IOException e) {
-                err.println("error: payload is not valid JSON or cannot be read: " + e.getMessage());
+                err.println("error: the payload is not valid JSON");
                 return ExitCodes.USAGE;
             }
             if (priority != null) {

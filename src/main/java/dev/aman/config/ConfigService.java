@@ -70,6 +70,7 @@ public final class ConfigService {
         if (changes == null || changes.isEmpty()) {
             throw new ConfigChangeException(ConfigChangeException.Kind.CHANGES_REQUIRED, "changes required");
         }
+        changes = withAlias(changes, "runtime.force_enable_debug_endpoints", "security.risky_capabilities_enabled");
         writeLock.lock();
         try {
             AmanConfig config = current.get();
@@ -137,6 +138,20 @@ public final class ConfigService {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** Setting one of two alias keys sets both (FORMATS §2.7.2); both with different values stays an error. */
+    private static Map<String, Object> withAlias(Map<String, Object> changes, String a, String b) {
+        if (changes.containsKey(a) == changes.containsKey(b)) {
+            return changes;
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(changes);
+        if (changes.containsKey(a)) {
+            out.put(b, changes.get(a));
+        } else {
+            out.put(a, changes.get(b));
+        }
+        return out;
     }
 
     /** A value as shown to clients: secrets masked, host:port as text. */

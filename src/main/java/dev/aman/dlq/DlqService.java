@@ -9,7 +9,6 @@ import dev.aman.store.Keyset;
 import dev.aman.store.Page;
 import dev.aman.store.Store;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,7 +55,6 @@ public final class DlqService {
         this.retries = metrics.counter("aman_dlq_retries");
         this.discards = metrics.counter("aman_dlq_discards");
         this.expired = metrics.counter("aman_dlq_expired");
-        Gauge.builder("aman_dlq_depth", depthCache::get).register(metrics);
         refreshDepth();
     }
 
@@ -76,6 +74,11 @@ public final class DlqService {
         return new Depth(d.depth(), d.oldestEnqueuedAtMs());
     }
 
+    /** The depth as of the last change (for the {@code aman_dlq_depth} gauge; no query per scrape). */
+    public long cachedDepth() {
+        return depthCache.get();
+    }
+
     public void refreshDepth() {
         depthCache.set(store.depth().depth());
     }
@@ -92,12 +95,12 @@ public final class DlqService {
         if (e == null) {
             throw new EntryNotFound(id);
         }
+        if (!bus.hasHandler(e.handler())) {
+            throw new RetryRefused("invalid state transition: handler " + e.handler() + " is not available", false);
+        }
         int max = config.get().intValue("dlq.max_manual_retries");
         if (e.manualRetryCount() >= max) {
             throw new RetryRefused("unrecoverable: manual retry limit reached (" + max + ")", true);
-        }
-        if (!bus.hasHandler(e.handler())) {
-            throw new RetryRefused("invalid state transition: handler " + e.handler() + " is not available", false);
         }
         var ev = e.event();
         var m = ev.metadata();

@@ -159,14 +159,14 @@ public final class ApiRequest {
         String limitText = query("limit");
         int limit = PageParams.DEFAULT_LIMIT;
         if (limitText != null) {
-            if (!limitText.matches("[+-]?\\d{1,19}")) {
+            if (!limitText.matches("[+-]?\\d+")) {
                 throw ApiException.badRequest("limit must be an integer");
             }
             long l;
             try {
                 l = Long.parseLong(limitText);
             } catch (NumberFormatException e) {
-                l = Long.MAX_VALUE;
+                l = limitText.startsWith("-") ? -1 : Long.MAX_VALUE; // beyond 64 bits: clamped like any large limit
             }
             if (l < 1) {
                 throw ApiException.badRequest("limit must be at least 1");

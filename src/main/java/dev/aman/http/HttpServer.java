@@ -57,11 +57,16 @@ public final class HttpServer {
         this.ids = ids;
         this.metrics = metrics;
         this.pipeline = new RequestPipeline(config, new Authenticator(config.current().http().token()), lifecycle,
-                storage, errors, clock);
+                storage, errors, clock, metrics.counter("aman_idempotency_replays"));
         Routes.Registrar registrar = (spec, handler) -> {
             table.add(spec);
-            registrations.add(() -> app.addHttpHandler(HandlerType.valueOf(spec.method()), toJavalinPath(spec.path()),
-                    pipeline.wrap(spec, handler)));
+            registrations.add(() -> {
+                app.addHttpHandler(HandlerType.valueOf(spec.method()), toJavalinPath(spec.path()), pipeline.wrap(spec, handler));
+                if (spec.method().equals("GET") && !spec.path().equals("/events/stream")) {
+                    // HEAD runs the same checks and handler as GET; Jetty sends no body
+                    app.addHttpHandler(HandlerType.HEAD, toJavalinPath(spec.path()), pipeline.wrap(spec, handler));
+                }
+            });
         };
         routes.forEach(r -> r.register(registrar));
     }

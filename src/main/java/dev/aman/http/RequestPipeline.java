@@ -40,9 +40,11 @@ final class RequestPipeline {
     private final StorageAccess storage;
     private final ErrorMapper errors;
     private final Clock clock;
+    private final io.micrometer.core.instrument.Counter replays;
 
     RequestPipeline(ConfigService config, Authenticator authenticator, Lifecycle lifecycle, StorageAccess storage,
-                    ErrorMapper errors, Clock clock) {
+                    ErrorMapper errors, Clock clock, io.micrometer.core.instrument.Counter replays) {
+        this.replays = replays;
         this.config = config;
         this.authenticator = authenticator;
         this.lifecycle = lifecycle;
@@ -99,7 +101,9 @@ final class RequestPipeline {
         IdempotencyStore idem = null;
         String idemKey = null;
         try {
-            request.body(); // step 8: the JSON body must parse before anything else happens
+            if (spec.idempotent()) {
+                request.body(); // step 8 precedes the idempotency lookup; other endpoints parse only what they read
+            }
             handler.validate(request);
             if (spec.idempotent()) {
                 idemKey = idempotencyKey(ctx.header("Idempotency-Key"));
@@ -110,6 +114,7 @@ final class RequestPipeline {
                     IdempotencyStore.Begin begin = idem.begin(spec.method(), ctx.path(), idemKey, fingerprint, clock.millis(), ttlMs);
                     switch (begin) {
                         case IdempotencyStore.Replay r -> {
+                            replays.increment();
                             ctx.header("idempotent-replay", "true");
                             send(ctx, r.status(), r.body(), Map.of());
                             return;
@@ -151,7 +156,8 @@ final class RequestPipeline {
                 abandonQuietly(idem, spec, ctx.path(), idemKey);
             }
             ErrorMapper.Mapped m = errors.map(e);
-            if (audited && !request.auditHandled()) {
+            // 413 is never audited (API.md §1.16): also when the cap is the event payload's, found while validating
+            if (audited && !request.auditHandled() && m.status() != 413) {
                 audit(spec, operator, target, m.auditOutcome(), m.body().get("error").asText(), requestId);
             }
             send(ctx, m.status(), Json.write(m.body()), m.headers());
@@ -163,13 +169,17 @@ final class RequestPipeline {
         if (!guard.hostAllowed(ctx.header("Host"))) {
             throw ApiException.of(403, "host not allowed");
         }
-        if (spec.mutating() && !guard.originAllowed(ctx.header("Origin"))) {
+        String origin = single(ctx, "Origin");
+        if (spec.mutating() && (origin == AMBIGUOUS || !guard.originAllowed(origin))) {
             throw ApiException.of(403, "origin not allowed");
         }
     }
 
     private boolean checkAuth(RouteSpec spec, Context ctx) {
-        Authenticator.Verdict v = authenticator.check(ctx.header("Authorization"), ctx.header("x-aman-token"));
+        String authorization = single(ctx, "Authorization");
+        String amanToken = single(ctx, "x-aman-token");
+        Authenticator.Verdict v = authorization == AMBIGUOUS || amanToken == AMBIGUOUS ? Authenticator.Verdict.INVALID
+                : authenticator.check(authorization, amanToken);
         if (spec.publicRoute()) {
             if (spec.path().equals("/events/stream") && v == Authenticator.Verdict.INVALID) {
                 // the stream is public, but an invalid token is never silently downgraded (API.md §21.1)
@@ -245,9 +255,25 @@ final class RequestPipeline {
             return "";
         }
         for (Map.Entry<String, String> p : params.entrySet()) {
-            t = t.replace("{" + p.getKey() + "}", p.getValue());
+            String v = p.getValue();
+            // ids are parsed case-insensitively and stored lower-case (API.md §1.11)
+            t = t.replace("{" + p.getKey() + "}", dev.aman.ids.UuidV7.isUuid(v) ? v.toLowerCase(Locale.ROOT) : v);
         }
         return t;
+    }
+
+    /** Marks a header sent several times with different values: every credential presented must be valid. */
+    private static final String AMBIGUOUS = new String("ambiguous");
+
+    /** The header's value; {@link #AMBIGUOUS} when it was sent several times with different values. */
+    @SuppressWarnings("StringEquality")
+    static String single(Context ctx, String name) {
+        var values = java.util.Collections.list(ctx.req().getHeaders(name));
+        if (values.isEmpty()) {
+            return null;
+        }
+        String first = values.get(0);
+        return values.stream().allMatch(first::equals) ? first : AMBIGUOUS;
     }
 
     static boolean confirmed(String header) {
@@ -258,12 +284,24 @@ final class RequestPipeline {
         if (header == null) {
             return "api";
         }
+        header = utf8(header);
         String cleaned = header.codePoints().filter(c -> !Character.isISOControl(c))
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString().trim();
-        if (cleaned.length() > 128) {
-            cleaned = cleaned.substring(0, 128);
+        if (cleaned.codePointCount(0, cleaned.length()) > 128) {
+            cleaned = cleaned.substring(0, cleaned.offsetByCodePoints(0, 128));
         }
         return cleaned.isEmpty() ? "api" : cleaned;
+    }
+
+    /** Jetty hands header bytes over as ISO-8859-1; a value that is valid UTF-8 is read as UTF-8. */
+    static String utf8(String latin1) {
+        byte[] raw = latin1.getBytes(StandardCharsets.ISO_8859_1);
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return decoder.decode(java.nio.ByteBuffer.wrap(raw)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return latin1;
+        }
     }
 
     static String idempotencyKey(String header) {

@@ -59,7 +59,7 @@ public final class RouteTable {
         if (bestTemplate == null) {
             return new NoRoute();
         }
-        String head = method.equals("HEAD") ? "GET" : method;
+        String head = method.equals("HEAD") && !bestTemplate.equals("/events/stream") ? "GET" : method;
         TreeSet<String> allowed = new TreeSet<>();
         for (RouteSpec spec : byTemplate.get(bestTemplate)) {
             if (spec.method().equals(head)) {

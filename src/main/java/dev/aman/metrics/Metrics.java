@@ -17,8 +17,9 @@ public final class Metrics {
 
     public Metrics(String version, Lifecycle lifecycle) {
         JvmMetrics.builder().register(registry.getPrometheusRegistry());
-        Gauge.builder("aman_build_info", () -> 1).tag("version", version).description("build information")
-                .register(registry);
+        // an Info metric: Micrometer would strip the _info suffix of a gauge
+        io.prometheus.metrics.core.metrics.Info.builder().name("aman_build").help("build information, always 1")
+                .labelNames("version").register(registry.getPrometheusRegistry()).addLabelValues(version);
         Gauge.builder("aman_runtime_phase", () -> lifecycle.phase().number()).description("current phase 0–5")
                 .register(registry);
         Gauge.builder("aman_runtime_ready", () -> lifecycle.ready() ? 1 : 0).description("1 when ready")
@@ -26,6 +27,11 @@ public final class Metrics {
         Gauge.builder("aman_runtime_draining", () -> lifecycle.draining() ? 1 : 0).description("1 during shutdown")
                 .register(registry);
         registry.counter("aman_idempotency_replays");
+    }
+
+    /** A gauge that reads its value on every scrape. */
+    public void gauge(String name, String help, java.util.function.Supplier<Number> value, String... tags) {
+        Gauge.builder(name, () -> value.get().doubleValue()).description(help).tags(tags).register(registry);
     }
 
     public MeterRegistry registry() {

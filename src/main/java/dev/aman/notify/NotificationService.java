@@ -6,7 +6,6 @@ import dev.aman.ids.UuidV7;
 import dev.aman.store.Keyset;
 import dev.aman.store.Page;
 import dev.aman.store.Store;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,11 +52,15 @@ public final class NotificationService {
         this.clock = clock;
         this.config = config;
         for (String s : SEVERITIES) {
-            AtomicLong v = new AtomicLong();
-            activeBySeverity.put(s, v);
-            Gauge.builder("aman_notifications_active", v::get).tag("severity", s).register(metrics);
+            activeBySeverity.put(s, new AtomicLong());
         }
         refreshGauges();
+    }
+
+    /** Active (not dismissed) notifications of a severity as of the last change (gauge value). */
+    public long activeCount(String severity) {
+        AtomicLong v = activeBySeverity.get(severity);
+        return v == null ? 0 : v.get();
     }
 
     public void onCreated(Consumer<Notification> listener) {
@@ -113,10 +116,13 @@ public final class NotificationService {
         if (!n.dismissible()) {
             throw new NotAllowed("invalid state transition: critical notifications must be acknowledged first");
         }
-        Notification after = store.change(id, "UPDATE notifications SET dismissed = 1, dismissed_at_ms = ? WHERE id = ?",
-                clock.millis());
+        NotificationStore.Change c = store.change(id, "UPDATE notifications SET dismissed = 1, dismissed_at_ms = ? "
+                + "WHERE id = ? AND dismissed = 0 AND (severity <> 'critical' OR acked = 1)", clock.millis());
+        if (!c.changed()) {
+            return new Changed(c.notification(), true); // dismissed concurrently
+        }
         changed();
-        return new Changed(after, false);
+        return new Changed(c.notification(), false);
     }
 
     public Changed ack(String id, String operator) {
@@ -124,10 +130,14 @@ public final class NotificationService {
         if (n.acked()) {
             return new Changed(n, true);
         }
-        Notification after = store.change(id,
-                "UPDATE notifications SET acked = 1, acked_at_ms = ?, acked_by = ? WHERE id = ?", clock.millis(), operator);
+        NotificationStore.Change c = store.change(id,
+                "UPDATE notifications SET acked = 1, acked_at_ms = ?, acked_by = ? WHERE id = ? AND acked = 0",
+                clock.millis(), operator);
+        if (!c.changed()) {
+            return new Changed(c.notification(), true); // acknowledged concurrently: the first one won
+        }
         changed();
-        return new Changed(after, false);
+        return new Changed(c.notification(), false);
     }
 
     public record DismissedAll(int dismissed, long remainingActive) {

@@ -74,18 +74,26 @@ final class NotificationStore {
         return store.read("find notification", c -> get(c, id));
     }
 
-    /** Applies a state change under one transaction and returns the new row (null when unknown). */
-    Notification change(String id, String sql, Object... args) {
+    /** The row after a conditional change, and whether this call changed it. */
+    record Change(Notification notification, boolean changed) {
+    }
+
+    /**
+     * Applies a conditional state change (its SQL ends with {@code WHERE id = ? AND <condition>}) in one
+     * transaction; concurrent callers cannot both change the row.
+     */
+    Change change(String id, String sql, Object... args) {
         return store.inTransaction("change notification", c -> {
+            int updated;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 for (Object a : args) {
                     set(ps, i++, a);
                 }
                 ps.setString(i, id);
-                ps.executeUpdate();
+                updated = ps.executeUpdate();
             }
-            return get(c, id);
+            return new Change(get(c, id), updated == 1);
         });
     }
 

@@ -32,6 +32,7 @@ final class JdbcStore implements Store {
     static JdbcStore open(StorageConfig config) {
         if (config.backend() == StorageConfig.Backend.SQLITE) {
             HikariDataSource writer = sqlitePool(config, 1, "aman-sqlite-writer", false);
+            restrictFiles(config.jdbcUrl().substring("jdbc:sqlite:".length()));
             HikariDataSource readers = sqlitePool(config, Math.max(2, Math.min(config.poolSize(), 8)), "aman-sqlite-read", true);
             return new JdbcStore(Dialect.SQLITE, readers, writer);
         }
@@ -55,6 +56,22 @@ final class JdbcStore implements Store {
         }
     }
 
+    /** FORMATS §1.2: the database file (and its WAL companions) is readable by the owner only (0600). */
+    private static void restrictFiles(String path) {
+        int q = path.indexOf('?');
+        String file = q >= 0 ? path.substring(0, q) : path;
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            java.nio.file.Path p = java.nio.file.Path.of(file + suffix);
+            try {
+                if (java.nio.file.Files.exists(p)) {
+                    java.nio.file.Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+            } catch (java.io.IOException | UnsupportedOperationException | java.nio.file.InvalidPathException e) {
+                // not a POSIX file system or an in-memory database: nothing to restrict
+            }
+        }
+    }
+
     private static HikariDataSource sqlitePool(StorageConfig config, int size, String name, boolean readOnly) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.jdbcUrl());
@@ -66,6 +83,8 @@ final class JdbcStore implements Store {
         hc.addDataSourceProperty("synchronous", "FULL");
         hc.addDataSourceProperty("busy_timeout", "10000");
         hc.addDataSourceProperty("foreign_keys", "true");
+        // event types and sources are case-sensitive (API.md §1.11); SQLite's LIKE is not by default
+        hc.addDataSourceProperty("case_sensitive_like", "true");
         hc.setConnectionInitSql("PRAGMA busy_timeout=10000");
         try {
             HikariDataSource ds = new HikariDataSource(hc);

@@ -177,6 +177,9 @@ public final class EventRoutes implements Routes {
 
     private ApiResponse trace(ApiRequest req) {
         String traceId = req.pathParam("trace_id");
+        if (dev.aman.ids.UuidV7.isUuid(traceId)) {
+            traceId = traceId.toLowerCase(java.util.Locale.ROOT); // UUIDs parse case-insensitively (API.md §1.11)
+        }
         String shape = "/events/trace|" + traceId;
         PageParams page = req.page(shape);
         List<EventRecord> all = bus.get().store().trace(traceId);

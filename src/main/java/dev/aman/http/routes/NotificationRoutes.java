@@ -83,17 +83,20 @@ public final class NotificationRoutes implements Routes {
         ObjectNode b = req.body();
         String severity = Fields.optEnum(b, "severity", NotificationService.SEVERITIES);
         String title = Fields.optString(b, "title");
-        if (title != null && (title.isEmpty() || title.length() > 200)) {
+        if (title != null && (title.isEmpty() || title.codePointCount(0, title.length()) > 200)) {
             throw Fields.invalid("title", "must be 1–200 characters");
         }
         String message = Fields.optString(b, "message");
-        if (message != null && message.length() > 4000) {
+        if (message != null && message.codePointCount(0, message.length()) > 4000) {
             throw Fields.invalid("message", "must be at most 4000 characters");
         }
         String label = Fields.optString(b, "action_label");
         String route = Fields.optString(b, "action_route");
         if ((label == null) != (route == null)) {
             throw Fields.invalid("action_label", "and action_route must be given together");
+        }
+        if (route != null && !route.matches("/[A-Za-z0-9/_.~%:?=&-]*")) {
+            throw Fields.invalid("action_route", "must be a UI route starting with /");
         }
         Notification n = notifications.get().raise(new NewNotification(severity == null ? "warning" : severity, "test",
                 title == null ? "Test notification" : title,
