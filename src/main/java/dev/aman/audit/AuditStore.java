@@ -104,16 +104,7 @@ final class AuditStore {
 
     private static List<AuditRecord> run(Connection c, String sql, List<Object> args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                Object a = args.get(i);
-                if (a instanceof Integer n) {
-                    ps.setInt(i + 1, n);
-                } else if (a instanceof Long n) {
-                    ps.setLong(i + 1, n);
-                } else {
-                    ps.setString(i + 1, (String) a);
-                }
-            }
+            dev.aman.store.Sql.bind(ps, args);
             List<AuditRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

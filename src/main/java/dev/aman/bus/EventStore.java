@@ -316,7 +316,7 @@ public final class EventStore {
         return store.read("recent events", c -> {
             List<EventRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                bind(ps, args);
+                dev.aman.store.Sql.bind(ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new EventRecord(parse(rs.getString(1)), DeliveryStatus.parse(rs.getString(2)), null));
@@ -491,19 +491,6 @@ public final class EventStore {
             }
         }
         return out;
-    }
-
-    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            Object a = args.get(i);
-            if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (a instanceof Long n) {
-                ps.setLong(i + 1, n);
-            } else {
-                ps.setString(i + 1, (String) a);
-            }
-        }
     }
 
     static Event parse(String json) {

@@ -13,8 +13,6 @@ import static dev.aman.config.KeyType.SIZE;
 import static dev.aman.config.KeyType.STRING;
 import static dev.aman.config.KeyType.STRING_LIST;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.IllformedLocaleException;
@@ -94,8 +92,8 @@ final class ComponentKeys {
     /** FORMATS §8.4. Empty {@code timezone} and null {@code catch_up_window_sec} mean the {@code cron.*} default. */
     private static List<KeyDef> jobFields() {
         return List.of(
-                cold("id", STRING, null, requiredMatch(SOURCE_ID)).asRequired(),
-                cold("expression", STRING, null, ComponentKeys::nonBlank).asRequired(),
+                cold("id", STRING, null, Rule.requiredMatch(SOURCE_ID)).asRequired(),
+                cold("expression", STRING, null, Rule.nonBlank()).asRequired(),
                 cold("timezone", STRING, "", v -> v.toString().isEmpty() ? null : checkZone(v)),
                 enumKey("catch_up", "latest", false, "skip", "latest", "all"),
                 cold("catch_up_window_sec", INT, null, Rule.range(60, 31_536_000)).asNullable(),
@@ -110,10 +108,10 @@ final class ComponentKeys {
     /** FORMATS §2.7.17 source item. Empty {@code name} means the {@code id}. */
     private static List<KeyDef> feedFields() {
         return List.of(
-                cold("id", STRING, null, requiredMatch(SOURCE_ID)).asRequired(),
+                cold("id", STRING, null, Rule.requiredMatch(SOURCE_ID)).asRequired(),
                 cold("name", STRING, "", null),
                 enumKey("kind", null, false, "rss", "atom", "json_feed").asRequired(),
-                cold("url", STRING, null, ComponentKeys::checkHttpUrl).asRequired(),
+                cold("url", STRING, null, Rule.httpUrl(false)).asRequired(),
                 cold("tags", STRING_LIST, List.of(), null),
                 cold("max_items", INT, 20, Rule.range(1, 200)),
                 cold("enabled", BOOL, true, null));
@@ -131,7 +129,7 @@ final class ComponentKeys {
                 String key = "plugins.settings." + name;
                 if (!PLUGIN_NAME.matcher(name.toString()).matches()) {
                     problems.error(key, "must be a plugin name matching " + PLUGIN_NAME + ", got \""
-                            + abbreviate(name.toString()) + "\"");
+                            + Rule.abbreviate(name.toString()) + "\"");
                 } else if (value != null && !(value instanceof Map)) {
                     problems.error(key, "must be a mapping, got " + ValueConverter.describe(value));
                 }
@@ -161,17 +159,17 @@ final class ComponentKeys {
     private static String checkZone(Object value) {
         String zone = value.toString();
         boolean ok = zone.equals("UTC") || (zone.contains("/") && ZoneId.getAvailableZoneIds().contains(zone));
-        return ok ? null : "must be an IANA time zone name such as Europe/Berlin or UTC, got \"" + abbreviate(zone) + "\"";
+        return ok ? null : "must be an IANA time zone name such as Europe/Berlin or UTC, got \"" + Rule.abbreviate(zone) + "\"";
     }
 
     private static String checkJobEventType(Object value) {
         String type = value.toString();
         if (!EVENT_TYPE.matcher(type).matches()) {
-            return "must match " + EVENT_TYPE + ", got \"" + abbreviate(type) + "\"";
+            return "must match " + EVENT_TYPE + ", got \"" + Rule.abbreviate(type) + "\"";
         }
         for (String namespace : RESERVED_NAMESPACES) {
             if (type.startsWith(namespace)) {
-                return "must not use the reserved namespace " + namespace + ", got \"" + abbreviate(type) + "\"";
+                return "must not use the reserved namespace " + namespace + ", got \"" + Rule.abbreviate(type) + "\"";
             }
         }
         return null;
@@ -193,38 +191,6 @@ final class ComponentKeys {
                 // reported below
             }
         }
-        return "must be a BCP-47 language tag such as en or de-CH, got \"" + abbreviate(tag) + "\"";
-    }
-
-    private static String checkHttpUrl(Object value) {
-        String url = value.toString();
-        try {
-            URI uri = new URI(url);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return null;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        return "must be an http or https URL, got \"" + abbreviate(url) + "\"";
-    }
-
-    private static String nonBlank(Object value) {
-        return value.toString().isBlank() ? "must not be empty" : null;
-    }
-
-    /** Like {@link Rule#pattern} but an empty value is an error and the reason shows the value. */
-    private static Rule requiredMatch(Pattern pattern) {
-        return v -> {
-            String s = v.toString();
-            if (s.isEmpty()) {
-                return "must not be empty";
-            }
-            return pattern.matcher(s).matches() ? null : "must match " + pattern + ", got \"" + abbreviate(s) + "\"";
-        };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        return "must be a BCP-47 language tag such as en or de-CH, got \"" + Rule.abbreviate(tag) + "\"";
     }
 }

@@ -63,10 +63,10 @@ final class LlmKeys {
 
     private static List<KeyDef> providerFields() {
         return List.of(
-                cold("name", STRING, null, requiredMatch(NAME)).asRequired(),
+                cold("name", STRING, null, Rule.requiredMatch(NAME)).asRequired(),
                 enumKey("kind", null, false, "openai", "anthropic", "ollama").asRequired(),
-                cold("base_url", STRING, "", LlmKeys::checkBaseUrl),
-                cold("model", STRING, null, LlmKeys::nonBlank).asRequired(),
+                cold("base_url", STRING, "", Rule.httpUrl(true)),
+                cold("model", STRING, null, Rule.nonBlank()).asRequired(),
                 cold("api_key", SECRET, "", null),
                 cold("api_key_env", STRING, "", LlmKeys::checkEnvName),
                 cold("timeouts.connect_ms", INT, 10_000, Rule.range(100, 600_000)),
@@ -236,7 +236,7 @@ final class LlmKeys {
         if (RESERVED_AGENT_IDS.contains(id)) {
             return "must not be start or shutdown (reserved), got \"" + id + "\"";
         }
-        return requiredMatch(NAME).check(value);
+        return Rule.requiredMatch(NAME).check(value);
     }
 
     private static String checkDisplayName(Object value) {
@@ -252,41 +252,6 @@ final class LlmKeys {
     private static String checkEnvName(Object value) {
         String name = value.toString();
         return name.isEmpty() || ENV_NAME.matcher(name).matches()
-                ? null : "must be an environment variable name matching " + ENV_NAME + ", got \"" + abbreviate(name) + "\"";
-    }
-
-    private static String checkBaseUrl(Object value) {
-        String url = value.toString();
-        if (url.isEmpty()) {
-            return null;
-        }
-        try {
-            URI uri = new URI(url);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return null;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        return "must be an http or https URL, got \"" + abbreviate(url) + "\"";
-    }
-
-    private static String nonBlank(Object value) {
-        return value.toString().isBlank() ? "must not be empty" : null;
-    }
-
-    /** Like {@link Rule#pattern} but an empty value is an error and the reason shows the value. */
-    private static Rule requiredMatch(Pattern pattern) {
-        return v -> {
-            String s = v.toString();
-            if (s.isEmpty()) {
-                return "must not be empty";
-            }
-            return pattern.matcher(s).matches() ? null : "must match " + pattern + ", got \"" + abbreviate(s) + "\"";
-        };
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+                ? null : "must be an environment variable name matching " + ENV_NAME + ", got \"" + Rule.abbreviate(name) + "\"";
     }
 }

@@ -12,8 +12,6 @@ import static dev.aman.config.KeyType.SIZE;
 import static dev.aman.config.KeyType.STRING;
 import static dev.aman.config.KeyType.STRING_LIST;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +48,7 @@ final class SourceKeys {
             "webhook", List.of(
                     cold("bind", HOST_PORT, null, null).asRequired(),
                     cold("path", STRING, "/", v -> v.toString().startsWith("/")
-                            ? null : "must start with /, got \"" + abbreviate(v.toString()) + "\""),
+                            ? null : "must start with /, got \"" + Rule.abbreviate(v.toString()) + "\""),
                     cold("secret", SECRET, "", null),
                     cold("secret_env", STRING, "", null),
                     cold("allow_unauthenticated", BOOL, false, null),
@@ -69,17 +67,17 @@ final class SourceKeys {
             "im", List.of(
                     enumKey("platform", null, false, "telegram", "slack", "discord", "matrix").asRequired(),
                     cold("instance", STRING, "default", v -> v.toString().matches("[a-z0-9_-]{1,32}")
-                            ? null : "must match [a-z0-9_-]{1,32}, got \"" + abbreviate(v.toString()) + "\""),
+                            ? null : "must match [a-z0-9_-]{1,32}, got \"" + Rule.abbreviate(v.toString()) + "\""),
                     cold("bot_token", SECRET, "", null),
                     cold("bot_token_env", STRING, "", null),
                     cold("app_token", SECRET, "", null),
                     cold("app_token_env", STRING, "", null),
-                    cold("homeserver_url", STRING, "", SourceKeys::checkOptionalHttpUrl),
+                    cold("homeserver_url", STRING, "", Rule.httpUrl(true)),
                     cold("user_id", STRING, "", null),
                     cold("access_token", SECRET, "", null),
                     cold("access_token_env", STRING, "", null),
                     cold("allowed_chats", STRING_LIST, List.of(), null),
-                    cold("api_base_url", STRING, "", SourceKeys::checkOptionalHttpUrl),
+                    cold("api_base_url", STRING, "", Rule.httpUrl(true)),
                     cold("poll_timeout_sec", INT, 30, Rule.atLeast(0))));
 
     /** Inline secret settings and their {@code _env} twins; setting both is an error (FORMATS §2.6). */
@@ -281,32 +279,16 @@ final class SourceKeys {
     private static String checkOptionalId(Object value) {
         String id = value.toString();
         return id.isEmpty() || SOURCE_ID.matcher(id).matches()
-                ? null : "must match " + SOURCE_ID + ", got \"" + abbreviate(id) + "\"";
+                ? null : "must match " + SOURCE_ID + ", got \"" + Rule.abbreviate(id) + "\"";
     }
 
     private static String checkFileEvents(Object value) {
         for (Object event : (List<?>) value) {
             if (!FILE_EVENTS.contains(event.toString())) {
-                return "entries must be created, changed or deleted, got \"" + abbreviate(event.toString()) + "\"";
+                return "entries must be created, changed or deleted, got \"" + Rule.abbreviate(event.toString()) + "\"";
             }
         }
         return null;
-    }
-
-    private static String checkOptionalHttpUrl(Object value) {
-        String url = value.toString();
-        if (url.isEmpty()) {
-            return null;
-        }
-        try {
-            URI uri = new URI(url);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return null;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        return "must be an http or https URL, got \"" + abbreviate(url) + "\"";
     }
 
     private static boolean isSet(Object value) {
@@ -323,7 +305,4 @@ final class SourceKeys {
         return out;
     }
 
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
-    }
 }

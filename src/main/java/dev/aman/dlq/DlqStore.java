@@ -43,13 +43,7 @@ final class DlqStore {
         args.add((long) offset);
         return store.read("list dlq", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    if (args.get(i) instanceof Long n) {
-                        ps.setLong(i + 1, n);
-                    } else {
-                        ps.setString(i + 1, (String) args.get(i));
-                    }
-                }
+                dev.aman.store.Sql.bind(ps, args);
                 return Page.of(read(ps), limit);
             }
         });

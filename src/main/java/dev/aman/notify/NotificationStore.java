@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +87,7 @@ final class NotificationStore {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
                 for (Object a : args) {
-                    set(ps, i++, a);
+                    dev.aman.store.Sql.set(ps, i++, a);
                 }
                 ps.setString(i, id);
                 updated = ps.executeUpdate();
@@ -128,9 +127,7 @@ final class NotificationStore {
         args.add((long) offset);
         return store.read("list notifications", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    set(ps, i + 1, args.get(i));
-                }
+                dev.aman.store.Sql.bind(ps, args);
                 return Page.of(read(ps), limit);
             }
         });
@@ -186,9 +183,7 @@ final class NotificationStore {
         }
         return store.inTransaction("dismiss all notifications", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    set(ps, i + 1, args.get(i));
-                }
+                dev.aman.store.Sql.bind(ps, args);
                 return ps.executeUpdate();
             }
         });
@@ -207,9 +202,7 @@ final class NotificationStore {
         }
         return store.read("count active", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    set(ps, i + 1, args.get(i));
-                }
+                dev.aman.store.Sql.bind(ps, args);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -260,18 +253,6 @@ final class NotificationStore {
             ps.setString(1, id);
             List<Notification> r = read(ps);
             return r.isEmpty() ? null : r.get(0);
-        }
-    }
-
-    private static void set(PreparedStatement ps, int i, Object a) throws SQLException {
-        if (a == null) {
-            ps.setNull(i, Types.VARCHAR);
-        } else if (a instanceof Long n) {
-            ps.setLong(i, n);
-        } else if (a instanceof Integer n) {
-            ps.setInt(i, n);
-        } else {
-            ps.setString(i, a.toString());
         }
     }
 
