@@ -1,146 +1,111 @@
 package dev.aman.bus;
 
+import dev.aman.store.GroupCommit;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: one writer thread takes every pending append and delivery update that has queued up and
- * writes them in one transaction, so durability costs one fsync per batch, not per event. Appends are
- * handed to {@code onCommitted} in commit order (that order is the admission order seen by handlers and
- * SSE), then their futures complete.
- *
- * <p>Owner of the thread: {@link #start()} / {@link #stop()}. Thread-safe for submitters.
+ * The bus journal: appends and delivery updates are group-committed (see {@link GroupCommit}), so
+ * durability costs one fsync per batch, not per event. Committed appends are handed to
+ * {@code onCommitted} in commit order (the admission order seen by handlers and SSE) before their
+ * publishers are answered. Thread-safe for submitters.
  */
 final class JournalWriter {
-    private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
     private static final int MAX_BATCH = 512;
+
+    /** One unit of journal work. {@code persist == false} for transient events (never stored). */
+    private sealed interface Work permits Append, Update {
+    }
+
+    private record Append(EventStore.Append append, boolean persist) implements Work {
+    }
+
+    private record Update(EventStore.DeliveryUpdate update) implements Work {
+    }
 
     private final EventStore store;
     private final Clock clock;
     private final Consumer<List<EventStore.Appended>> onCommitted;
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private volatile boolean running;
-    private Thread thread;
-
-    /** An append waiting for its batch. {@code store == false} for transient events (never stored). */
-    record PendingAppend(EventStore.Append append, boolean store, CompletableFuture<EventStore.Appended> done) {
-    }
-
-    /** A delivery update waiting for its batch. */
-    record PendingUpdate(EventStore.DeliveryUpdate update, CompletableFuture<Void> done) {
-    }
+    private final GroupCommit<Work, Object> commits;
 
     JournalWriter(EventStore store, Clock clock, Consumer<List<EventStore.Appended>> onCommitted) {
         this.store = store;
         this.clock = clock;
         this.onCommitted = onCommitted;
+        this.commits = new GroupCommit<>("bus-journal", MAX_BATCH, this::flush);
     }
 
     void start() {
-        running = true;
-        thread = Thread.ofPlatform().name("bus-journal").daemon().start(this::loop);
+        commits.start();
     }
 
     CompletableFuture<EventStore.Appended> append(EventStore.Append append, boolean persist) {
-        CompletableFuture<EventStore.Appended> f = new CompletableFuture<>();
-        queue.add(new PendingAppend(append, persist, f));
-        return f;
+        return commits.submit(new Append(append, persist)).thenApply(r -> (EventStore.Appended) r);
     }
 
     CompletableFuture<Void> update(EventStore.DeliveryUpdate update) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        queue.add(new PendingUpdate(update, f));
-        return f;
+        return commits.submit(new Update(update)).thenApply(r -> {
+            if (r instanceof RuntimeException e) {
+                throw e;
+            }
+            return null;
+        });
     }
 
     int backlog() {
-        return queue.size();
+        return commits.backlog();
     }
 
-    private void loop() {
-        List<Object> batch = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
-                Object first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+    /** Writes one batch: appends in one transaction, then the delivery updates in another. */
+    private List<Object> flush(List<Work> batch) {
+        List<EventStore.Append> toStore = new ArrayList<>();
+        List<EventStore.DeliveryUpdate> updates = new ArrayList<>();
+        for (Work w : batch) {
+            switch (w) {
+                case Append a -> {
+                    if (a.persist()) {
+                        toStore.add(a.append());
+                    }
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                flush(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.atError().setCause(e).log("journal batch failed");
-                for (Object o : batch) {
-                    fail(o, e);
-                }
-            } finally {
-                batch.clear();
+                case Update u -> updates.add(u.update());
             }
         }
-    }
-
-    private void flush(List<Object> batch) {
-        List<PendingAppend> appends = new ArrayList<>();
-        List<PendingUpdate> updates = new ArrayList<>();
-        for (Object o : batch) {
-            if (o instanceof PendingAppend a) {
-                appends.add(a);
+        List<EventStore.Appended> stored = toStore.isEmpty() ? List.of() : store.append(toStore, clock.millis());
+        List<Object> results = new ArrayList<>(batch.size());
+        List<EventStore.Appended> committed = new ArrayList<>();
+        int i = 0;
+        for (Work w : batch) {
+            if (w instanceof Append a) {
+                EventStore.Appended r = a.persist() ? stored.get(i++) : EventStore.Appended.of(a.append());
+                committed.add(r);
+                results.add(r);
             } else {
-                updates.add((PendingUpdate) o);
+                results.add(null);
             }
         }
-        if (!appends.isEmpty()) {
-            List<EventStore.Append> toStore = new ArrayList<>();
-            for (PendingAppend a : appends) {
-                if (a.store()) {
-                    toStore.add(a.append());
-                }
-            }
-            List<EventStore.Appended> stored = toStore.isEmpty() ? List.of() : store.append(toStore, clock.millis());
-            List<EventStore.Appended> all = new ArrayList<>();
-            int i = 0;
-            for (PendingAppend a : appends) {
-                all.add(a.store() ? stored.get(i++) : EventStore.Appended.of(a.append()));
-            }
-            onCommitted.accept(all);
-            for (int k = 0; k < appends.size(); k++) {
-                appends.get(k).done().complete(all.get(k));
-            }
+        if (!committed.isEmpty()) {
+            onCommitted.accept(committed);
         }
         if (!updates.isEmpty()) {
-            store.update(updates.stream().map(PendingUpdate::update).toList());
-            updates.forEach(u -> u.done().complete(null));
+            try {
+                store.update(updates);
+            } catch (RuntimeException e) {
+                // the appends of this batch are committed and answered; only the updates fail
+                for (int k = 0; k < batch.size(); k++) {
+                    if (batch.get(k) instanceof Update) {
+                        results.set(k, e);
+                    }
+                }
+            }
         }
-    }
-
-    private static void fail(Object o, Exception e) {
-        if (o instanceof PendingAppend a) {
-            a.done().completeExceptionally(e);
-        } else if (o instanceof PendingUpdate u) {
-            u.done().completeExceptionally(e);
-        }
+        return results;
     }
 
     /** Writes what is queued, then stops the thread. */
     void stop() {
-        running = false;
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        commits.stop();
     }
 }

@@ -67,14 +67,7 @@ public final class Cli {
         return cmd.execute(args);
     }
 
-    @Command(name = "config", description = "Validate or show the effective configuration.", mixinStandardHelpOptions = true)
-    static final class ConfigGroup implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (validate or show)");
-        }
+    @Command(name = "config", description = "Validate, show or set the configuration.", mixinStandardHelpOptions = true)
+    static final class ConfigGroup extends ClientCommands.Group {
     }
 }

@@ -15,6 +15,17 @@ final class ClientCommands {
     private ClientCommands() {
     }
 
+    /** A command that only groups subcommands: run alone, it is a usage error. */
+    abstract static class Group implements Runnable {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+        }
+    }
+
     /** Shared plumbing: build the client, map failures to exit codes, print errors. */
     abstract static class Base implements Callable<Integer> {
         @Mixin
@@ -51,6 +62,22 @@ final class ClientCommands {
         int fail(DaemonClient.Response res) {
             err.println("error: " + errorText(res));
             return ExitCodes.forStatus(res.status());
+        }
+
+        /**
+         * The common shape of a read command: an error answer becomes its exit code, {@code --json} prints
+         * the body as received, otherwise {@code human} renders the parsed body.
+         */
+        int render(DaemonClient.Response res, java.util.function.Consumer<JsonNode> human) {
+            if (res.status() != 200) {
+                return fail(res);
+            }
+            if (options.json) {
+                printJson(res.body());
+            } else {
+                human.accept(EventCommands.parse(res.body()));
+            }
+            return ExitCodes.OK;
         }
 
         void printJson(String body) {

@@ -16,14 +16,7 @@ final class DlqCommands {
     }
 
     @Command(name = "dlq", description = "Inspect and resolve dead-lettered deliveries.", mixinStandardHelpOptions = true)
-    static final class Group implements Runnable {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
-        }
+    static final class Group extends ClientCommands.Group {
     }
 
     @Command(name = "list", description = "List DLQ entries, oldest first.", mixinStandardHelpOptions = true)
@@ -93,16 +86,7 @@ final class DlqCommands {
 
         @Override
         int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
-            DaemonClient.Response res = client.get("/dlq/depth");
-            if (res.status() != 200) {
-                return fail(res);
-            }
-            if (options.json) {
-                printJson(res.body());
-            } else {
-                out.println(EventCommands.parse(res.body()).get("depth").asLong());
-            }
-            return ExitCodes.OK;
+            return render(client.get("/dlq/depth"), body -> out.println(body.get("depth").asLong()));
         }
     }
 

@@ -20,14 +20,7 @@ final class EventCommands {
     }
 
     @Command(name = "events", description = "Publish and inspect events.", mixinStandardHelpOptions = true)
-    static final class Group implements Runnable {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
-        }
+    static final class Group extends ClientCommands.Group {
     }
 
     @Command(name = "push", description = "Push an event; prints its id.", mixinStandardHelpOptions = true)
@@ -127,19 +120,12 @@ final class EventCommands {
 
         @Override
         int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
-            DaemonClient.Response res = client.get("/events/recent?limit=" + limit);
-            if (res.status() != 200) {
-                return fail(res);
-            }
-            if (options.json) {
-                printJson(res.body());
-                return ExitCodes.OK;
-            }
-            for (JsonNode e : parse(res.body()).get("items")) {
-                out.println(Tables.time(e.get("timestamp_ms").asLong()) + "  " + e.get("id").asText() + "  "
-                        + e.get("event_type").asText() + "  " + e.get("source").asText() + "  " + e.get("status").asText());
-            }
-            return ExitCodes.OK;
+            return render(client.get("/events/recent?limit=" + limit), body -> {
+                for (JsonNode e : body.get("items")) {
+                    out.println(Tables.time(e.get("timestamp_ms").asLong()) + "  " + e.get("id").asText() + "  "
+                            + e.get("event_type").asText() + "  " + e.get("source").asText() + "  " + e.get("status").asText());
+                }
+            });
         }
     }
 
@@ -154,16 +140,8 @@ final class EventCommands {
 
         @Override
         int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
-            DaemonClient.Response res = client.get("/events/trace/" + enc(traceId) + "?limit=1000");
-            if (res.status() != 200) {
-                return fail(res);
-            }
-            if (options.json) {
-                printJson(res.body());
-                return ExitCodes.OK;
-            }
-            Tables.printTree(parse(res.body()).get("items"), out);
-            return ExitCodes.OK;
+            return render(client.get("/events/trace/" + enc(traceId) + "?limit=1000"),
+                    body -> Tables.printTree(body.get("items"), out));
         }
     }
 
@@ -195,19 +173,12 @@ final class EventCommands {
 
         @Override
         int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
-            DaemonClient.Response res = client.get("/events/types");
-            if (res.status() != 200) {
-                return fail(res);
-            }
-            if (options.json) {
-                printJson(res.body());
-                return ExitCodes.OK;
-            }
-            for (JsonNode t : parse(res.body()).get("items")) {
-                out.println(t.get("event_type").asText() + (t.get("builtin").asBoolean() ? "  builtin" : "")
-                        + (t.get("reserved").asBoolean() ? "  reserved" : ""));
-            }
-            return ExitCodes.OK;
+            return render(client.get("/events/types"), body -> {
+                for (JsonNode t : body.get("items")) {
+                    out.println(t.get("event_type").asText() + (t.get("builtin").asBoolean() ? "  builtin" : "")
+                            + (t.get("reserved").asBoolean() ? "  reserved" : ""));
+                }
+            });
         }
     }
 
