@@ -15,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ public final class Json {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 // payloads are stored as sent: no float rounding, no Infinity for huge exponents
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+                .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .build();
     }
 
@@ -88,9 +87,7 @@ public final class Json {
     private static Object sortKeys(JsonNode node) {
         if (node.isObject()) {
             Map<String, Object> sorted = new TreeMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
                 sorted.put(e.getKey(), sortKeys(e.getValue()));
             }
             return sorted;
@@ -110,7 +107,7 @@ public final class Json {
         }
         if (node.isObject()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> m.put(e.getKey(), toPlain(e.getValue())));
+            node.properties().forEach(e -> m.put(e.getKey(), toPlain(e.getValue())));
             return m;
         }
         if (node.isArray()) {

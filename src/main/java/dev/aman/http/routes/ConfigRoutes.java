@@ -46,7 +46,7 @@ public final class ConfigRoutes implements Routes {
             expectedRevision = expected.longValue();
         }
         Map<String, Object> plain = new LinkedHashMap<>();
-        changes.fields().forEachRemaining(e -> plain.put(e.getKey(), Json.toPlain(e.getValue())));
+        changes.properties().forEach(e -> plain.put(e.getKey(), Json.toPlain(e.getValue())));
         ConfigService.Applied applied = config.set(plain, expectedRevision);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", true);
