@@ -58,6 +58,14 @@ final class ClientCommands {
 
         abstract int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException;
 
+        /** Destructive commands need {@code --yes}; without it they fail with exit 3 before any request. */
+        boolean confirmed() {
+            if (!options.yes) {
+                err.println("error: confirmation required (pass --yes)");
+            }
+            return options.yes;
+        }
+
         /** Prints an error response and returns its exit code. */
         int fail(DaemonClient.Response res) {
             err.println("error: " + errorText(res));
@@ -155,8 +163,7 @@ final class ClientCommands {
 
         @Override
         int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
-            if (!options.yes) {
-                err.println("error: confirmation required (pass --yes)");
+            if (!confirmed()) {
                 return ExitCodes.CONFLICT;
             }
             DaemonClient.Response res = client.post("/agent/shutdown", "{}");

@@ -26,8 +26,7 @@ final class ConfigSetCommand extends ClientCommands.Base {
 
     @Override
     int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
-        if (!options.yes) {
-            err.println("error: confirmation required (pass --yes)");
+        if (!confirmed()) {
             return ExitCodes.CONFLICT;
         }
         ObjectNode body = Json.object();

@@ -103,8 +103,7 @@ final class DlqCommands {
 
         @Override
         int run(DaemonClient client) throws DaemonClient.Unreachable, InterruptedException {
-            if (!options.yes) {
-                err.println("error: confirmation required (pass --yes)");
+            if (!confirmed()) {
                 return ExitCodes.CONFLICT;
             }
             ObjectNode body = Json.object();

@@ -173,14 +173,7 @@ final class NotificationStore {
                 "UPDATE notifications SET dismissed = 1, dismissed_at_ms = ? WHERE dismissed = 0 AND (severity <> 'critical' OR acked = 1)");
         List<Object> args = new ArrayList<>();
         args.add(nowMs);
-        if (severity != null) {
-            sql.append(" AND severity = ?");
-            args.add(severity);
-        }
-        if (category != null) {
-            sql.append(" AND category = ?");
-            args.add(category);
-        }
+        filterBy(sql, args, severity, category);
         return store.inTransaction("dismiss all notifications", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 dev.aman.store.Sql.bind(ps, args);
@@ -189,9 +182,8 @@ final class NotificationStore {
         });
     }
 
-    long countActive(String severity, String category) {
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM notifications WHERE dismissed = 0");
-        List<Object> args = new ArrayList<>();
+    /** Appends the optional severity and category conditions shared by dismiss-all and its count. */
+    private static void filterBy(StringBuilder sql, List<Object> args, String severity, String category) {
         if (severity != null) {
             sql.append(" AND severity = ?");
             args.add(severity);
@@ -200,6 +192,12 @@ final class NotificationStore {
             sql.append(" AND category = ?");
             args.add(category);
         }
+    }
+
+    long countActive(String severity, String category) {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM notifications WHERE dismissed = 0");
+        List<Object> args = new ArrayList<>();
+        filterBy(sql, args, severity, category);
         return store.read("count active", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 dev.aman.store.Sql.bind(ps, args);
